@@ -1,0 +1,61 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR_DESA = "operator_desa", _("Village operator")
+    OPERATOR_KABUPATEN = "operator_kabupaten", _("Dinas Sosial operator (regency/city)")
+    VERIFIER_KABUPATEN = "verifier_kabupaten", _("Dinas Sosial verifier (regency/city)")
+    DINSOS_PROVINSI = "dinsos_provinsi", _("Dinas Sosial (province)")
+    PUSAT = "pusat", _("Ministry data centre")
+    PROGRAM_MANAGER = "program_manager", _("Program manager")
+    PEKERJA_SOSIAL = "pekerja_sosial", _("Social worker")
+    PENDAMPING = "pendamping", _("Pendamping")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    """A Kesos account: one role, bound to one region scope (a region code; empty = national)."""
+
+    role = models.CharField(max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "wilayah.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Working region; empty means national."),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+        ]
+
+    @property
+    def scope_code(self) -> str:
+        return self.region_id or ""
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its hash is stored, the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_raw_key() -> str:
+        return "ksk_" + secrets.token_urlsafe(32)

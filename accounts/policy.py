@@ -1,0 +1,82 @@
+"""The one place that decides what a user may see and do.
+
+Two questions, answered together: may this role take this action at all (the table below), and
+does the region concerned lie inside the user's region scope. Every queryset that serves a user
+goes through `scoped`, every action through `require`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from wilayah.selectors import code_in_scope, within_scope
+
+from .models import Role, User
+
+VIEW_REGISTRY = "registry.view"
+CHANGE_REGISTRY = "registry.change"
+VIEW_AUDIT = "audit.view"
+MANAGE_ACCOUNTS = "accounts.manage"
+USE_API = "api.use"
+
+_ALL_READERS = set(Role.values)
+PERMISSIONS: dict[str, set[str]] = {
+    VIEW_REGISTRY: _ALL_READERS,
+    CHANGE_REGISTRY: {
+        Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN, Role.PUSAT,
+        Role.ADMINISTRATOR,
+    },
+    VIEW_AUDIT: {
+        Role.AUDITOR, Role.ADMINISTRATOR, Role.PUSAT, Role.DINSOS_PROVINSI,
+        Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN,
+    },
+    MANAGE_ACCOUNTS: {Role.ADMINISTRATOR},
+    USE_API: _ALL_READERS,
+}
+
+# The region level (number of code parts) each role is bound to; None = any level incl. national.
+ROLE_SCOPE_LEVEL: dict[str, int | None] = {
+    Role.OPERATOR_DESA: 4,
+    Role.OPERATOR_KABUPATEN: 2,
+    Role.VERIFIER_KABUPATEN: 2,
+    Role.DINSOS_PROVINSI: 1,
+}
+
+
+def scope_prefix(user: User) -> str | None:
+    """The region code prefix the user works in: '' for national, None for no access."""
+    if not user.is_authenticated or not user.is_active or not getattr(user, "role", ""):
+        return None
+    return user.scope_code
+
+
+def role_allows(user: User, action: str) -> bool:
+    return scope_prefix(user) is not None and user.role in PERMISSIONS.get(action, set())
+
+
+def can(user: User, action: str, region_code: str | None = None) -> bool:
+    """May `user` take `action` on something located in `region_code` (None: no region)?"""
+    if not role_allows(user, action):
+        return False
+    return region_code is None or code_in_scope(region_code, scope_prefix(user) or "")
+
+
+def require(user: User, action: str, region_code: str | None = None) -> None:
+    if not can(user, action, region_code):
+        raise PermissionDenied(action)
+
+
+def scoped(user: User, queryset: QuerySet, region_field: str, action: str = VIEW_REGISTRY) -> QuerySet:
+    """`queryset` reduced to what `user` may see: nothing without the role, else its region."""
+    if not role_allows(user, action):
+        return queryset.none()
+    return queryset.filter(within_scope(scope_prefix(user) or "", region_field))
+
+
+def scope_problem(role: str, region_code: str) -> str | None:
+    """Why a region does not fit a role (a village operator must be bound to a village...)."""
+    level = ROLE_SCOPE_LEVEL.get(role)
+    if level is None:
+        return None
+    if not region_code or len(region_code.split(".")) != level:
+        return f"role {role} must be bound to a region of level {level}"
+    return None

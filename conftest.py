@@ -1,0 +1,65 @@
+"""Fixtures shared by every app's tests: a small slice of the real region tree (loaded once per
+test database), users of any role bound to a region, and households built through the services."""
+
+from datetime import date
+
+import pytest
+
+from wilayah.services import load_regions
+
+TEST_REGIONS = ["32.01.01", "32.01.02", "34.03.01"]  # Cibinong, Gunungputri (Bogor); Gunungkidul
+VILLAGE_A = "32.01.01.1001"
+VILLAGE_B = "32.01.01.1002"
+VILLAGE_OTHER_DISTRICT = "32.01.02.2001"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for prefix in TEST_REGIONS:
+            load_regions(prefix=prefix)
+
+
+@pytest.fixture
+def make_user(db):
+    from accounts.models import User
+
+    def make(role: str, region: str | None = None, username: str | None = None, **extra) -> User:
+        name = username or f"{role}-{region or 'national'}".replace(".", "_")
+        user = User.objects.create_user(
+            username=name, password="Rahasia-Kuat-2026", role=role, region_id=region, **extra
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_household(db):
+    from audit.services import Context
+    from registry import services
+    from registry.instrument import shipped_definition
+
+    answers = {
+        q["key"]: (1 if q["type"] != "boolean" else False)
+        for b in shipped_definition()["blocks"] for q in b["questions"] if q.get("required")
+    } | {"floor_area_m2": 36}
+
+    def make(village: str = VILLAGE_A, actor=None, nik: str = "3201011208850003",
+             kk: str = "3201010101200001", name: str = "Budi Santoso"):
+        from accounts.models import User
+
+        actor = actor or User.objects.filter(role="administrator").first() or User.objects.create_user(
+            username="fixture-admin", password="x", role="administrator"
+        )
+        head = services.MemberData(
+            nik=nik, name=name, sex="L", birth_date=date(1985, 8, 12),
+            relation_to_household_head=1, relation_to_family_head=1, family_order=1,
+            marital_status=2,
+        )
+        return services.create_household(
+            Context(actor=actor), village, "Jl. Mawar No. 1",
+            [services.FamilyData(kk_number=kk, members=[head])], answers, rt="001", rw="002",
+        )
+
+    return make

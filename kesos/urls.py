@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("accounts/", include("accounts.urls")),
+    path("wilayah/", include("wilayah.urls")),
+    path("", include("registry.urls")),
+]

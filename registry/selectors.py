@@ -1,0 +1,83 @@
+"""Reads of the registry that serve users. Every one starts from `households_for` or
+`members_for`, which pass through the access policy, so no view can forget the scope."""
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from accounts import policy
+from accounts.models import User
+from wilayah.selectors import within_scope
+
+from .models import Household, Member, Status
+from .names import name_key
+
+
+def households_for(user: User) -> QuerySet[Household]:
+    return policy.scoped(user, Household.objects.all(), "village_id")
+
+
+def members_for(user: User) -> QuerySet[Member]:
+    return policy.scoped(user, Member.objects.all(), "village_id")
+
+
+def search_members(
+    user: User, text: str = "", village: str = "", status: str = "", sex: str = ""
+) -> QuerySet[Member]:
+    """Members visible to `user` matching a NIK, a KK number (16 digits) or a name prefix,
+    optionally within a region of the user's scope and by status."""
+    qs = members_for(user)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 16:
+        qs = qs.filter(Q(nik=digits) | Q(family__kk_number=digits))
+    elif text.strip():
+        qs = qs.filter(name_key__startswith=name_key(text))
+    if village:
+        qs = qs.filter(within_scope(village, "village_id"))
+    if status:
+        qs = qs.filter(status=status)
+    if sex:
+        qs = qs.filter(sex=sex)
+    return qs.select_related("household", "family", "village").order_by("name_key", "id")
+
+
+def household_for(user: User, household_id: int) -> Household:
+    """One household the user may see; Household.DoesNotExist otherwise (no hint it exists)."""
+    return households_for(user).select_related("village", "instrument").get(pk=household_id)
+
+
+def member_for(user: User, member_id: int) -> Member:
+    return members_for(user).select_related("household", "family", "village").get(pk=member_id)
+
+
+def household_members(household: Household) -> QuerySet[Member]:
+    return household.members.select_related("family").order_by(
+        "family__kk_number", "family_order", "id"
+    )
+
+
+CODE_LENGTH_BY_LEVEL = {1: 2, 2: 5, 3: 8, 4: 13}
+
+
+def _by_status(qs: QuerySet) -> dict[str, int]:
+    return {r["status"]: r["n"] for r in qs.values("status").annotate(n=Count("id"))}
+
+
+def scope_summary(user: User) -> dict:
+    """Counts for the home page: households and members by status, and households by status
+    per region one level below the user's scope (per village for a district or village)."""
+    households = households_for(user)
+    scope = policy.scope_prefix(user) or ""
+    level = min(len(scope.split(".")) + 1, 4) if scope else 1
+    rows = (
+        households.annotate(area=Substr("village_id", 1, CODE_LENGTH_BY_LEVEL[level]))
+        .values("area", "status").annotate(n=Count("id")).order_by("area")
+    )
+    areas: dict[str, dict[str, int]] = {}
+    for row in rows:
+        areas.setdefault(row["area"], {})[row["status"]] = row["n"]
+    return {
+        "households": _by_status(households),
+        "members": _by_status(members_for(user)),
+        "areas": areas,
+        "area_level": level,
+    }

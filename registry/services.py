@@ -1,0 +1,177 @@
+"""Changes to the registry. Each function checks the access policy for the record's region,
+writes the change and its audit event in one transaction, and refuses a stale update."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from accounts import policy
+from audit import services as audit
+from wilayah.models import Level, Region
+
+from . import identity
+from .instrument import indexed_values, validate_answers
+from .models import Family, Household, InactiveReason, InstrumentVersion, Member, Status, StatusChange
+from .names import name_key
+
+HOUSEHOLD_FIELDS = ["address", "rt", "rw", "latitude", "longitude"]
+
+
+class StaleRecord(Exception):
+    """The record changed since the user read it; reload and apply the change again."""
+
+
+@dataclass
+class MemberData:
+    nik: str
+    name: str
+    sex: str
+    birth_date: date | None
+    relation_to_household_head: int
+    relation_to_family_head: int
+    family_order: int
+    marital_status: int
+    birth_place: str = ""
+    pregnant: bool = False
+    attributes: dict[str, int] = field(default_factory=dict)  # disability, education, ...
+
+
+@dataclass
+class FamilyData:
+    kk_number: str
+    members: list[MemberData]
+
+
+def current_instrument() -> InstrumentVersion:
+    return InstrumentVersion.objects.order_by("-version").get(code="dtks")
+
+
+def _check_answers(instrument: InstrumentVersion, answers: dict) -> None:
+    errors = validate_answers(instrument.definition, answers)
+    if errors:
+        raise ValidationError({e.key: e.message_id for e in errors})
+
+
+def _check_identity(families: list[FamilyData]) -> None:
+    errors: dict[str, str] = {}
+    for f_index, fam in enumerate(families, start=1):
+        kk = identity.parse_kk(fam.kk_number)
+        if not kk.ok:
+            errors[f"families[{f_index}].kk_number"] = kk.errors[0].message_id
+        for m_index, m in enumerate(fam.members, start=1):
+            if m.nik:
+                nik = identity.parse_nik(m.nik)
+                if not nik.ok:
+                    errors[f"families[{f_index}].members[{m_index}].nik"] = nik.errors[0].message_id
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_household(
+    ctx: audit.Context, village_code: str, address: str, families: list[FamilyData],
+    answers: dict[str, Any], rt: str = "", rw: str = "",
+) -> Household:
+    """Add a household with its families and members (validated NIK/KK and answers)."""
+    policy.require(ctx.actor, policy.CHANGE_REGISTRY, village_code)
+    village = Region.objects.get(code=village_code, level=Level.VILLAGE)
+    instrument = current_instrument()
+    _check_answers(instrument, answers)
+    _check_identity(families)
+    household = Household.objects.create(
+        village=village, address=address, rt=rt, rw=rw, instrument=instrument, answers=answers,
+        **indexed_values(instrument.definition, answers),
+    )
+    for fam in families:
+        family = Family.objects.create(household=household, kk_number=identity.normalize_digits(fam.kk_number))
+        for m in fam.members:
+            Member.objects.create(
+                household=household, family=family, village=village,
+                nik=identity.normalize_digits(m.nik), name=m.name.strip(), name_key=name_key(m.name),
+                birth_place=m.birth_place, birth_date=m.birth_date, sex=m.sex,
+                relation_to_household_head=m.relation_to_household_head,
+                relation_to_family_head=m.relation_to_family_head, family_order=m.family_order,
+                marital_status=m.marital_status, pregnant=m.pregnant, **m.attributes,
+            )
+    audit.record(ctx, "registry.household.create", household, {"village": [None, village_code]},
+                 region_code=village_code)
+    return household
+
+
+@transaction.atomic
+def update_household(
+    ctx: audit.Context, household_id: int, revision: int, changes: dict[str, Any]
+) -> Household:
+    """Change address fields and/or instrument answers (`changes["answers"]` replaces them).
+
+    `revision` is the one the user read; if someone saved in between, StaleRecord is raised
+    and nothing is written.
+    """
+    household = Household.objects.select_for_update().get(pk=household_id)
+    policy.require(ctx.actor, policy.CHANGE_REGISTRY, household.village_id)
+    if household.revision != revision:
+        raise StaleRecord(household_id)
+    before = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS} | {"answers": household.answers}
+    after = dict(before)
+    after.update({k: v for k, v in changes.items() if k in before})
+    if "answers" in changes:
+        _check_answers(household.instrument or current_instrument(), changes["answers"])
+    delta = audit.diff(before, after)
+    if not delta:
+        return household
+    for key, value in after.items():
+        setattr(household, key, value)
+    if "answers" in delta:
+        definition = (household.instrument or current_instrument()).definition
+        for key, value in indexed_values(definition, household.answers).items():
+            setattr(household, key, value)
+    household.revision = F("revision") + 1
+    household.save()
+    household.refresh_from_db()
+    audit.record(ctx, "registry.household.update", household, delta, region_code=household.village_id)
+    return household
+
+
+@transaction.atomic
+def change_status(
+    ctx: audit.Context, record: Household | Member, status: str, reason: str = "", note: str = ""
+) -> StatusChange:
+    """Activate or deactivate a household or member; deactivating needs one of the reasons.
+    Deactivating a household deactivates its active members with the same reason."""
+    policy.require(ctx.actor, policy.CHANGE_REGISTRY, record.village_id)
+    if status == Status.INACTIVE and reason not in InactiveReason.values:
+        raise ValidationError({"inactive_reason": "Alasan penonaktifan wajib dipilih."})
+    reason = reason if status == Status.INACTIVE else ""
+    kind = StatusChange.Kind.HOUSEHOLD if isinstance(record, Household) else StatusChange.Kind.MEMBER
+    before = {"status": record.status, "inactive_reason": record.inactive_reason}
+    type(record).objects.filter(pk=record.pk).update(
+        status=status, inactive_reason=reason, revision=F("revision") + 1
+    )
+    record.refresh_from_db()
+    actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
+    change = StatusChange.objects.create(
+        kind=kind, record_id=record.pk, status=status, inactive_reason=reason, note=note,
+        actor=actor, source_ref=ctx.source_ref,
+    )
+    after = {"status": status, "inactive_reason": reason}
+    audit.record(ctx, f"registry.{kind}.status", record, audit.diff(before, after),
+                 region_code=record.village_id)
+    if kind == StatusChange.Kind.HOUSEHOLD and status == Status.INACTIVE:
+        for member in record.members.filter(status=Status.ACTIVE):
+            change_status(ctx, member, status, reason, note)
+    return change
+
+
+def open_member(ctx: audit.Context, member: Member) -> Member:
+    """Record that the actor opened a member's full record (personal data)."""
+    audit.record_read(ctx, member, region_code=member.village_id)
+    return member
+
+
+def open_household(ctx: audit.Context, household: Household) -> Household:
+    audit.record_read(ctx, household, region_code=household.village_id)
+    return household
