@@ -13,11 +13,29 @@ VILLAGE_B = "32.01.01.1002"
 VILLAGE_OTHER_DISTRICT = "32.01.02.2001"
 
 
+def _load_test_regions() -> None:
+    for prefix in TEST_REGIONS:
+        load_regions(prefix=prefix)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        for prefix in TEST_REGIONS:
-            load_regions(prefix=prefix)
+        _load_test_regions()
+
+
+@pytest.fixture(autouse=True)
+def _test_regions(request):
+    """Make sure the test slice of regions is present for every database test (a transactional
+    test empties the tables afterwards, so loading once per session is not enough)."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        if not request.node.get_closest_marker("django_db"):
+            return
+    request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+    from wilayah.models import Region
+
+    if not Region.objects.filter(code=VILLAGE_A).exists():
+        _load_test_regions()
 
 
 @pytest.fixture

@@ -133,6 +133,10 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["name_key", "id"]),  # name search and the default list order
+            models.Index(fields=["village", "name_key", "id"]),
+        ]
         constraints = [
             *_status_constraints("member"),
             models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="member_sex"),

@@ -13,11 +13,11 @@ from .names import name_key
 
 
 def households_for(user: User) -> QuerySet[Household]:
-    return policy.scoped(user, Household.objects.all(), "village_id")
+    return policy.scoped(user, Household.objects.all(), "village__code")
 
 
 def members_for(user: User) -> QuerySet[Member]:
-    return policy.scoped(user, Member.objects.all(), "village_id")
+    return policy.scoped(user, Member.objects.all(), "village__code")
 
 
 def search_members(
@@ -32,7 +32,7 @@ def search_members(
     elif text.strip():
         qs = qs.filter(name_key__startswith=name_key(text))
     if village:
-        qs = qs.filter(within_scope(village, "village_id"))
+        qs = qs.filter(within_scope(village, "village__code"))
     if status:
         qs = qs.filter(status=status)
     if sex:

@@ -50,13 +50,11 @@ def current_instrument() -> InstrumentVersion:
     return InstrumentVersion.objects.order_by("-version").get(code="dtks")
 
 
-def _check_answers(instrument: InstrumentVersion, answers: dict) -> None:
-    errors = validate_answers(instrument.definition, answers)
-    if errors:
-        raise ValidationError({e.key: e.message_id for e in errors})
+def _answer_errors(instrument: InstrumentVersion, answers: dict) -> dict[str, str]:
+    return {e.key: e.message_id for e in validate_answers(instrument.definition, answers)}
 
 
-def _check_identity(families: list[FamilyData]) -> None:
+def _identity_errors(families: list[FamilyData]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for f_index, fam in enumerate(families, start=1):
         kk = identity.parse_kk(fam.kk_number)
@@ -67,8 +65,7 @@ def _check_identity(families: list[FamilyData]) -> None:
                 nik = identity.parse_nik(m.nik)
                 if not nik.ok:
                     errors[f"families[{f_index}].members[{m_index}].nik"] = nik.errors[0].message_id
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -80,8 +77,9 @@ def create_household(
     policy.require(ctx.actor, policy.CHANGE_REGISTRY, village_code)
     village = Region.objects.get(code=village_code, level=Level.VILLAGE)
     instrument = current_instrument()
-    _check_answers(instrument, answers)
-    _check_identity(families)
+    errors = _answer_errors(instrument, answers) | _identity_errors(families)
+    if errors:
+        raise ValidationError(errors)
     household = Household.objects.create(
         village=village, address=address, rt=rt, rw=rw, instrument=instrument, answers=answers,
         **indexed_values(instrument.definition, answers),
@@ -119,7 +117,9 @@ def update_household(
     after = dict(before)
     after.update({k: v for k, v in changes.items() if k in before})
     if "answers" in changes:
-        _check_answers(household.instrument or current_instrument(), changes["answers"])
+        errors = _answer_errors(household.instrument or current_instrument(), changes["answers"])
+        if errors:
+            raise ValidationError(errors)
     delta = audit.diff(before, after)
     if not delta:
         return household

@@ -1,0 +1,45 @@
+# Kesos: `make run` serves the demo, `make test` runs the suite (SQLite, then PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+DEMO_SCOPE ?= 34.03
+DEMO_HOUSEHOLDS ?= 20000
+
+.PHONY: install run demo test lint bench messages clean
+
+install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django.mo
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(VENV)/.installed
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(PY) manage.py compilemessages --locale id -v0 --ignore=.venv --ignore=node_modules
+
+demo: install
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py demo --scope $(DEMO_SCOPE) --households $(DEMO_HOUSEHOLDS)
+
+run: demo
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	PY=$(PY) bin/test
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/synth.py --people 1000000
+	$(PY) bench/registry.py
+
+clean:
+	rm -rf $(VENV) node_modules var
