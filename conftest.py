@@ -28,10 +28,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _test_regions(request):
     """Make sure the test slice of regions is present for every database test (a transactional
     test empties the tables afterwards, so loading once per session is not enough)."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
-        if not request.node.get_closest_marker("django_db"):
-            return
-    request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (marker or transactional or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
     from wilayah.models import Region
 
     if not Region.objects.filter(code=VILLAGE_A).exists():
@@ -60,24 +63,45 @@ def make_household(db):
 
     answers = {
         q["key"]: (1 if q["type"] != "boolean" else False)
-        for b in shipped_definition()["blocks"] for q in b["questions"] if q.get("required")
+        for b in shipped_definition()["blocks"]
+        for q in b["questions"]
+        if q.get("required")
     } | {"floor_area_m2": 36}
 
-    def make(village: str = VILLAGE_A, actor=None, nik: str = "3201011208850003",
-             kk: str = "3201010101200001", name: str = "Budi Santoso"):
+    def make(
+        village: str = VILLAGE_A,
+        actor=None,
+        nik: str = "3201011208850003",
+        kk: str = "3201010101200001",
+        name: str = "Budi Santoso",
+    ):
         from accounts.models import User
 
-        actor = actor or User.objects.filter(role="administrator").first() or User.objects.create_user(
-            username="fixture-admin", password="x", role="administrator"
+        actor = (
+            actor
+            or User.objects.filter(role="administrator").first()
+            or User.objects.create_user(
+                username="fixture-admin", password="x", role="administrator"
+            )
         )
         head = services.MemberData(
-            nik=nik, name=name, sex="L", birth_date=date(1985, 8, 12),
-            relation_to_household_head=1, relation_to_family_head=1, family_order=1,
+            nik=nik,
+            name=name,
+            sex="L",
+            birth_date=date(1985, 8, 12),
+            relation_to_household_head=1,
+            relation_to_family_head=1,
+            family_order=1,
             marital_status=2,
         )
         return services.create_household(
-            Context(actor=actor), village, "Jl. Mawar No. 1",
-            [services.FamilyData(kk_number=kk, members=[head])], answers, rt="001", rw="002",
+            Context(actor=actor),
+            village,
+            "Jl. Mawar No. 1",
+            [services.FamilyData(kk_number=kk, members=[head])],
+            answers,
+            rt="001",
+            rw="002",
         )
 
     return make

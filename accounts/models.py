@@ -24,13 +24,19 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=32, choices=Role.choices)
     region = models.ForeignKey(
-        "wilayah.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "wilayah.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Working region; empty means national."),
     )
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
         ]
 
     @property

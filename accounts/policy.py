@@ -22,12 +22,19 @@ _ALL_READERS = set(Role.values)
 PERMISSIONS: dict[str, set[str]] = {
     VIEW_REGISTRY: _ALL_READERS,
     CHANGE_REGISTRY: {
-        Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN, Role.PUSAT,
+        Role.OPERATOR_DESA,
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.PUSAT,
         Role.ADMINISTRATOR,
     },
     VIEW_AUDIT: {
-        Role.AUDITOR, Role.ADMINISTRATOR, Role.PUSAT, Role.DINSOS_PROVINSI,
-        Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+        Role.PUSAT,
+        Role.DINSOS_PROVINSI,
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
     },
     MANAGE_ACCOUNTS: {Role.ADMINISTRATOR},
     USE_API: _ALL_READERS,
@@ -65,7 +72,9 @@ def require(user: User, action: str, region_code: str | None = None) -> None:
         raise PermissionDenied(action)
 
 
-def scoped(user: User, queryset: QuerySet, region_field: str, action: str = VIEW_REGISTRY) -> QuerySet:
+def scoped(
+    user: User, queryset: QuerySet, region_field: str, action: str = VIEW_REGISTRY
+) -> QuerySet:
     """`queryset` reduced to what `user` may see: nothing without the role, else its region."""
     if not role_allows(user, action):
         return queryset.none()

@@ -43,15 +43,24 @@ def _plain(value: Any) -> Any:
 
 
 def record(
-    ctx: Context, action: str, obj: models.Model, changes: Mapping | None = None,
+    ctx: Context,
+    action: str,
+    obj: models.Model,
+    changes: Mapping | None = None,
     region_code: str = "",
 ) -> Event:
     object_type, object_id = object_key(obj)
     actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
     return Event.objects.create(
-        actor=actor, action=action, object_type=object_type, object_id=object_id,
-        region_code=region_code, changes=dict(changes or {}), reason=ctx.reason,
-        source=ctx.source, source_ref=ctx.source_ref,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        region_code=region_code,
+        changes=dict(changes or {}),
+        reason=ctx.reason,
+        source=ctx.source,
+        source_ref=ctx.source_ref,
     )
 
 
@@ -67,9 +76,17 @@ def record_bulk(
     and batch runs, which name themselves in `ctx.source_ref`."""
     actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
     events = [
-        Event(actor=actor, action=action, object_type=object_type, object_id=oid,
-              region_code=region, changes=changes, reason=ctx.reason, source=ctx.source,
-              source_ref=ctx.source_ref)
+        Event(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=oid,
+            region_code=region,
+            changes=changes,
+            reason=ctx.reason,
+            source=ctx.source,
+            source_ref=ctx.source_ref,
+        )
         for oid, region, changes in rows
     ]
     Event.objects.bulk_create(events, batch_size=2000)
@@ -78,4 +95,6 @@ def record_bulk(
 
 def history(obj: models.Model):
     object_type, object_id = object_key(obj)
-    return Event.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
+    return Event.objects.filter(object_type=object_type, object_id=object_id).select_related(
+        "actor"
+    )

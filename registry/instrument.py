@@ -44,21 +44,31 @@ def validate_answers(definition: dict, answers: dict) -> list[AnswerError]:
     values outside the range or the code list."""
     qs = questions(definition)
     errors = [
-        AnswerError(k, f"Pertanyaan '{k}' tidak ada di instrumen.",
-                    f"Question '{k}' is not in the instrument.")
-        for k in answers if k not in qs
+        AnswerError(
+            k,
+            f"Pertanyaan '{k}' tidak ada di instrumen.",
+            f"Question '{k}' is not in the instrument.",
+        )
+        for k in answers
+        if k not in qs
     ]
     for key, q in qs.items():
         value = answers.get(key)
         if value is None:
             if q.get("required"):
-                errors.append(AnswerError(key, f"{q['label']['id']} wajib diisi.",
-                                          f"{q['label']['en']} is required."))
+                errors.append(
+                    AnswerError(
+                        key, f"{q['label']['id']} wajib diisi.", f"{q['label']['en']} is required."
+                    )
+                )
             continue
         problem = _check(definition, q, value)
         if problem:
-            errors.append(AnswerError(key, f"{q['label']['id']}: {problem[0]}",
-                                      f"{q['label']['en']}: {problem[1]}"))
+            errors.append(
+                AnswerError(
+                    key, f"{q['label']['id']}: {problem[0]}", f"{q['label']['en']}: {problem[1]}"
+                )
+            )
     return errors
 
 

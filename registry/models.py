@@ -27,10 +27,14 @@ class Sex(models.TextChoices):
 
 def _status_constraints(prefix: str) -> list[models.CheckConstraint]:
     return [
-        models.CheckConstraint(condition=models.Q(status__in=Status.values), name=f"{prefix}_status"),
         models.CheckConstraint(
-            condition=(models.Q(status=Status.ACTIVE, inactive_reason="")
-                       | models.Q(status=Status.INACTIVE, inactive_reason__in=InactiveReason.values)),
+            condition=models.Q(status__in=Status.values), name=f"{prefix}_status"
+        ),
+        models.CheckConstraint(
+            condition=(
+                models.Q(status=Status.ACTIVE, inactive_reason="")
+                | models.Q(status=Status.INACTIVE, inactive_reason__in=InactiveReason.values)
+            ),
             name=f"{prefix}_inactive_has_reason",
         ),
     ]
@@ -47,7 +51,9 @@ class InstrumentVersion(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="instrument_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="instrument_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
@@ -64,7 +70,9 @@ class Household(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     inactive_reason = models.CharField(max_length=16, choices=InactiveReason.choices, blank=True)
-    instrument = models.ForeignKey(InstrumentVersion, null=True, blank=True, on_delete=models.PROTECT)
+    instrument = models.ForeignKey(
+        InstrumentVersion, null=True, blank=True, on_delete=models.PROTECT
+    )
     answers = models.JSONField(default=dict, blank=True)
     # Indexed copies of the answers that rules and searches need (kept in step by services).
     floor_area_m2 = models.PositiveIntegerField(null=True, blank=True)
@@ -171,3 +179,6 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["kind", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.record_id}: {self.status}"

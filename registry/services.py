@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts import policy
 from audit import services as audit
@@ -15,7 +17,15 @@ from wilayah.models import Level, Region
 
 from . import identity
 from .instrument import indexed_values, validate_answers
-from .models import Family, Household, InactiveReason, InstrumentVersion, Member, Status, StatusChange
+from .models import (
+    Family,
+    Household,
+    InactiveReason,
+    InstrumentVersion,
+    Member,
+    Status,
+    StatusChange,
+)
 from .names import name_key
 
 HOUSEHOLD_FIELDS = ["address", "rt", "rw", "latitude", "longitude"]
@@ -50,8 +60,12 @@ def current_instrument() -> InstrumentVersion:
     return InstrumentVersion.objects.order_by("-version").get(code="dtks")
 
 
+def _lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
 def _answer_errors(instrument: InstrumentVersion, answers: dict) -> dict[str, str]:
-    return {e.key: e.message_id for e in validate_answers(instrument.definition, answers)}
+    return {e.key: e.message(_lang()) for e in validate_answers(instrument.definition, answers)}
 
 
 def _identity_errors(families: list[FamilyData]) -> dict[str, str]:
@@ -59,19 +73,25 @@ def _identity_errors(families: list[FamilyData]) -> dict[str, str]:
     for f_index, fam in enumerate(families, start=1):
         kk = identity.parse_kk(fam.kk_number)
         if not kk.ok:
-            errors[f"families[{f_index}].kk_number"] = kk.errors[0].message_id
+            errors[f"families[{f_index}].kk_number"] = identity.message(kk.errors[0], _lang())
         for m_index, m in enumerate(fam.members, start=1):
             if m.nik:
                 nik = identity.parse_nik(m.nik)
                 if not nik.ok:
-                    errors[f"families[{f_index}].members[{m_index}].nik"] = nik.errors[0].message_id
+                    key = f"families[{f_index}].members[{m_index}].nik"
+                    errors[key] = identity.message(nik.errors[0], _lang())
     return errors
 
 
 @transaction.atomic
 def create_household(
-    ctx: audit.Context, village_code: str, address: str, families: list[FamilyData],
-    answers: dict[str, Any], rt: str = "", rw: str = "",
+    ctx: audit.Context,
+    village_code: str,
+    address: str,
+    families: list[FamilyData],
+    answers: dict[str, Any],
+    rt: str = "",
+    rw: str = "",
 ) -> Household:
     """Add a household with its families and members (validated NIK/KK and answers)."""
     policy.require(ctx.actor, policy.CHANGE_REGISTRY, village_code)
@@ -81,22 +101,43 @@ def create_household(
     if errors:
         raise ValidationError(errors)
     household = Household.objects.create(
-        village=village, address=address, rt=rt, rw=rw, instrument=instrument, answers=answers,
+        village=village,
+        address=address,
+        rt=rt,
+        rw=rw,
+        instrument=instrument,
+        answers=answers,
         **indexed_values(instrument.definition, answers),
     )
     for fam in families:
-        family = Family.objects.create(household=household, kk_number=identity.normalize_digits(fam.kk_number))
+        family = Family.objects.create(
+            household=household, kk_number=identity.normalize_digits(fam.kk_number)
+        )
         for m in fam.members:
             Member.objects.create(
-                household=household, family=family, village=village,
-                nik=identity.normalize_digits(m.nik), name=m.name.strip(), name_key=name_key(m.name),
-                birth_place=m.birth_place, birth_date=m.birth_date, sex=m.sex,
+                household=household,
+                family=family,
+                village=village,
+                nik=identity.normalize_digits(m.nik),
+                name=m.name.strip(),
+                name_key=name_key(m.name),
+                birth_place=m.birth_place,
+                birth_date=m.birth_date,
+                sex=m.sex,
                 relation_to_household_head=m.relation_to_household_head,
-                relation_to_family_head=m.relation_to_family_head, family_order=m.family_order,
-                marital_status=m.marital_status, pregnant=m.pregnant, **m.attributes,
+                relation_to_family_head=m.relation_to_family_head,
+                family_order=m.family_order,
+                marital_status=m.marital_status,
+                pregnant=m.pregnant,
+                **m.attributes,
             )
-    audit.record(ctx, "registry.household.create", household, {"village": [None, village_code]},
-                 region_code=village_code)
+    audit.record(
+        ctx,
+        "registry.household.create",
+        household,
+        {"village": [None, village_code]},
+        region_code=village_code,
+    )
     return household
 
 
@@ -132,7 +173,9 @@ def update_household(
     household.revision = F("revision") + 1
     household.save()
     household.refresh_from_db()
-    audit.record(ctx, "registry.household.update", household, delta, region_code=household.village_id)
+    audit.record(
+        ctx, "registry.household.update", household, delta, region_code=household.village_id
+    )
     return household
 
 
@@ -144,9 +187,10 @@ def change_status(
     Deactivating a household deactivates its active members with the same reason."""
     policy.require(ctx.actor, policy.CHANGE_REGISTRY, record.village_id)
     if status == Status.INACTIVE and reason not in InactiveReason.values:
-        raise ValidationError({"inactive_reason": "Alasan penonaktifan wajib dipilih."})
+        raise ValidationError({"inactive_reason": _("Choose the reason for deactivation.")})
     reason = reason if status == Status.INACTIVE else ""
-    kind = StatusChange.Kind.HOUSEHOLD if isinstance(record, Household) else StatusChange.Kind.MEMBER
+    is_household = isinstance(record, Household)
+    kind = StatusChange.Kind.HOUSEHOLD if is_household else StatusChange.Kind.MEMBER
     before = {"status": record.status, "inactive_reason": record.inactive_reason}
     type(record).objects.filter(pk=record.pk).update(
         status=status, inactive_reason=reason, revision=F("revision") + 1
@@ -154,12 +198,22 @@ def change_status(
     record.refresh_from_db()
     actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
     change = StatusChange.objects.create(
-        kind=kind, record_id=record.pk, status=status, inactive_reason=reason, note=note,
-        actor=actor, source_ref=ctx.source_ref,
+        kind=kind,
+        record_id=record.pk,
+        status=status,
+        inactive_reason=reason,
+        note=note,
+        actor=actor,
+        source_ref=ctx.source_ref,
     )
     after = {"status": status, "inactive_reason": reason}
-    audit.record(ctx, f"registry.{kind}.status", record, audit.diff(before, after),
-                 region_code=record.village_id)
+    audit.record(
+        ctx,
+        f"registry.{kind}.status",
+        record,
+        audit.diff(before, after),
+        region_code=record.village_id,
+    )
     if kind == StatusChange.Kind.HOUSEHOLD and status == Status.INACTIVE:
         for member in record.members.filter(status=Status.ACTIVE):
             change_status(ctx, member, status, reason, note)

@@ -23,7 +23,9 @@ class Region(models.Model):
     class Meta:
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4), name="region_level"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="region_level"
+            ),
         ]
 
     def __str__(self) -> str:

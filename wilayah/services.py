@@ -22,8 +22,9 @@ def _rows(data_dir: Path, prefix: str | None) -> Iterator[Region]:
         with open(data_dir / filename, encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 code = row["code"]
-                if prefix and not (code == prefix or code.startswith(prefix + ".")
-                                   or prefix.startswith(code + ".")):
+                if prefix and not (
+                    code == prefix or code.startswith(prefix + ".") or prefix.startswith(code + ".")
+                ):
                     continue
                 parent = row[parent_column] if parent_column else None
                 yield Region(code=code, parent_id=parent, level=level, name=row["name"].strip())

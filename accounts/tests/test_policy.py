@@ -33,8 +33,9 @@ def test_village_operator_cannot_change_household_of_another_village(make_user, 
     other = make_household(VILLAGE_B)
     operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
     with pytest.raises(PermissionDenied):
-        services.update_household(Context(actor=operator), other.id, other.revision,
-                                  {"address": "Jl. Lain"})
+        services.update_household(
+            Context(actor=operator), other.id, other.revision, {"address": "Jl. Lain"}
+        )
     with pytest.raises(PermissionDenied):
         services.change_status(Context(actor=operator), other, Status.INACTIVE, "moved")
     other.refresh_from_db()
@@ -59,8 +60,9 @@ def test_auditor_sees_everything_and_can_change_nothing(make_user, make_househol
     assert selectors.households_for(auditor).filter(id=household.id).exists()
     assert not policy.can(auditor, policy.CHANGE_REGISTRY, VILLAGE_A)
     with pytest.raises(PermissionDenied):
-        services.update_household(Context(actor=auditor), household.id, household.revision,
-                                  {"address": "Jl. Baru"})
+        services.update_household(
+            Context(actor=auditor), household.id, household.revision, {"address": "Jl. Baru"}
+        )
     with pytest.raises(PermissionDenied):
         services.change_status(Context(actor=auditor), household, Status.INACTIVE, "deceased")
 
@@ -74,9 +76,14 @@ def test_inactive_or_roleless_user_sees_nothing(make_user, make_household):
 
 @pytest.mark.parametrize(
     ("role", "region", "ok"),
-    [(Role.OPERATOR_DESA, VILLAGE_A, True), (Role.OPERATOR_DESA, "32.01", False),
-     (Role.OPERATOR_KABUPATEN, "32.01", True), (Role.OPERATOR_KABUPATEN, "32", False),
-     (Role.DINSOS_PROVINSI, "32", True), (Role.PUSAT, "", True)],
+    [
+        (Role.OPERATOR_DESA, VILLAGE_A, True),
+        (Role.OPERATOR_DESA, "32.01", False),
+        (Role.OPERATOR_KABUPATEN, "32.01", True),
+        (Role.OPERATOR_KABUPATEN, "32", False),
+        (Role.DINSOS_PROVINSI, "32", True),
+        (Role.PUSAT, "", True),
+    ],
 )
 def test_roles_are_bound_to_a_region_of_their_level(role, region, ok):
     assert (policy.scope_problem(role, region) is None) is ok

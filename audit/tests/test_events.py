@@ -27,18 +27,23 @@ def test_every_registry_change_leaves_an_event_with_before_and_after(make_user, 
     operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
     household = make_household(VILLAGE_A, actor=operator)
     ctx = Context(actor=operator, reason="alamat salah ketik")
-    household = services.update_household(ctx, household.id, household.revision,
-                                          {"address": "Jl. Melati No. 2", "rt": "003"})
+    household = services.update_household(
+        ctx, household.id, household.revision, {"address": "Jl. Melati No. 2", "rt": "003"}
+    )
     services.change_status(Context(actor=operator), household, Status.INACTIVE, "moved")
     actions = [e.action for e in history(household)]
     assert actions == [
-        "registry.household.status", "registry.household.update", "registry.household.create"
+        "registry.household.status",
+        "registry.household.update",
+        "registry.household.create",
     ]
     update = history(household).get(action="registry.household.update")
     assert update.actor == operator
     assert update.reason == "alamat salah ketik"
-    assert update.changes == {"address": ["Jl. Mawar No. 1", "Jl. Melati No. 2"],
-                              "rt": ["001", "003"]}
+    assert update.changes == {
+        "address": ["Jl. Mawar No. 1", "Jl. Melati No. 2"],
+        "rt": ["001", "003"],
+    }
     assert update.region_code == VILLAGE_A
 
 

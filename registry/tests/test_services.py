@@ -16,11 +16,13 @@ def test_stale_update_is_refused_and_the_first_change_is_kept(make_user, make_ho
     operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
     household = make_household(VILLAGE_A)
     read_revision = household.revision
-    services.update_household(Context(actor=operator), household.id, read_revision,
-                              {"address": "Jl. Pertama"})
+    services.update_household(
+        Context(actor=operator), household.id, read_revision, {"address": "Jl. Pertama"}
+    )
     with pytest.raises(services.StaleRecord):
-        services.update_household(Context(actor=operator), household.id, read_revision,
-                                  {"address": "Jl. Kedua"})
+        services.update_household(
+            Context(actor=operator), household.id, read_revision, {"address": "Jl. Kedua"}
+        )
     assert Household.objects.get(pk=household.pk).address == "Jl. Pertama"
 
 
@@ -29,8 +31,9 @@ def test_answers_outside_the_code_list_are_refused_and_nothing_changes(make_user
     household = make_household(VILLAGE_A)
     bad = dict(household.answers, floor_material=99)
     with pytest.raises(ValidationError) as error:
-        services.update_household(Context(actor=operator), household.id, household.revision,
-                                  {"answers": bad})
+        services.update_household(
+            Context(actor=operator), household.id, household.revision, {"answers": bad}
+        )
     assert "floor_material" in error.value.message_dict
     assert Household.objects.get(pk=household.pk).answers == household.answers
 
@@ -39,8 +42,9 @@ def test_changing_an_answer_updates_its_indexed_copy(make_user, make_household):
     operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
     household = make_household(VILLAGE_A)
     answers = dict(household.answers, floor_material=9, floor_area_m2=18)
-    household = services.update_household(Context(actor=operator), household.id,
-                                          household.revision, {"answers": answers})
+    household = services.update_household(
+        Context(actor=operator), household.id, household.revision, {"answers": answers}
+    )
     assert (household.floor_material, household.floor_area_m2) == (9, 18)
     assert Household.objects.filter(floor_material=9, pk=household.pk).exists()
 
@@ -56,8 +60,9 @@ def test_deactivation_needs_a_reason(make_user, make_household):
 def test_deactivating_a_household_deactivates_its_members_with_history(make_user, make_household):
     operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
     household = make_household(VILLAGE_A)
-    services.change_status(Context(actor=operator), household, Status.INACTIVE, "deceased",
-                           note="surat kematian desa")
+    services.change_status(
+        Context(actor=operator), household, Status.INACTIVE, "deceased", note="surat kematian desa"
+    )
     member = Member.objects.get(household=household)
     assert (member.status, member.inactive_reason) == (Status.INACTIVE, "deceased")
     history = StatusChange.objects.filter(kind="member", record_id=member.pk).get()
@@ -69,13 +74,22 @@ def test_deactivating_a_household_deactivates_its_members_with_history(make_user
 def test_invalid_nik_is_refused_with_the_field_named(make_user):
     operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
     member = services.MemberData(
-        nik="3201013102850001", name="Ani", sex="P", birth_date=None,
-        relation_to_household_head=1, relation_to_family_head=1, family_order=1, marital_status=1,
+        nik="3201013102850001",
+        name="Ani",
+        sex="P",
+        birth_date=None,
+        relation_to_household_head=1,
+        relation_to_family_head=1,
+        family_order=1,
+        marital_status=1,
     )
     with pytest.raises(ValidationError) as error:
         services.create_household(
-            Context(actor=operator), VILLAGE_A, "Jl. A",
-            [services.FamilyData("3201010101200001", [member])], {},
+            Context(actor=operator),
+            VILLAGE_A,
+            "Jl. A",
+            [services.FamilyData("3201010101200001", [member])],
+            {},
         )
     assert "families[1].members[1].nik" in error.value.message_dict
     assert not Household.objects.filter(address="Jl. A").exists()

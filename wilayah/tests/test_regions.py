@@ -4,7 +4,7 @@ import pytest
 
 from wilayah import selectors
 from wilayah.models import Level, Region
-from wilayah.services import load_regions
+from wilayah.services import DATA_DIR, load_regions
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,14 @@ def test_search_within_a_scope_leaves_out_other_regions():
 
 @pytest.mark.parametrize(
     ("code", "zone"),
-    [("32.01.01.1001", "Asia/Jakarta"), ("51.71", "Asia/Makassar"), ("73.71", "Asia/Makassar"),
-     ("94.01", "Asia/Jayapura"), ("61.01", "Asia/Jakarta"), ("64.01", "Asia/Makassar")],
+    [
+        ("32.01.01.1001", "Asia/Jakarta"),
+        ("51.71", "Asia/Makassar"),
+        ("73.71", "Asia/Makassar"),
+        ("94.01", "Asia/Jayapura"),
+        ("61.01", "Asia/Jakarta"),
+        ("64.01", "Asia/Makassar"),
+    ],
 )
 def test_time_zone_follows_the_province(code, zone):
     """WIB: Sumatra, Java, West & Central Kalimantan; WITA: Bali, NT, South/East/North
@@ -46,8 +52,8 @@ def test_time_zone_follows_the_province(code, zone):
 
 
 def test_every_province_has_a_time_zone():
-    provinces = [line.split(",")[0] for line in open(
-        "wilayah/data/provinces.csv", encoding="utf-8").read().splitlines()[1:]]
+    lines = (DATA_DIR / "provinces.csv").read_text(encoding="utf-8").splitlines()
+    provinces = [line.split(",")[0] for line in lines[1:]]
     assert len(provinces) == 38
     assert set(provinces) <= set(selectors.PROVINCE_TIME_ZONES)
 

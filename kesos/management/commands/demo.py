@@ -38,7 +38,9 @@ class Command(BaseCommand):
     help = "Prepare the demo: regions, a synthetic registry for one kabupaten, demo accounts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scope", default="34.03", help="kabupaten/kota code (default Gunungkidul)")
+        parser.add_argument(
+            "--scope", default="34.03", help="kabupaten/kota code (default Gunungkidul)"
+        )
         parser.add_argument("--households", type=int, default=20000)
         parser.add_argument("--seed", type=int, default=1)
 
@@ -61,7 +63,11 @@ class Command(BaseCommand):
             if user is None:
                 is_admin = role == Role.ADMINISTRATOR
                 User.objects.create_user(
-                    username=username, password=DEMO_PASSWORD, role=role, region_id=region or None,
-                    is_staff=is_admin, is_superuser=is_admin,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    region_id=region or None,
+                    is_staff=is_admin,
+                    is_superuser=is_admin,
                 )
             self.stdout.write(f"  {username:<12} {Role(role).label} {region or '(nasional)'}")
