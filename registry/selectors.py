@@ -1,6 +1,7 @@
 """Reads of the registry that serve users. Every one starts from `households_for` or
 `members_for`, which pass through the access policy, so no view can forget the scope."""
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -8,7 +9,7 @@ from accounts import policy
 from accounts.models import User
 from wilayah.selectors import within_scope
 
-from .models import Household, Member, Status
+from .models import Family, Household, Member, StatusChange
 from .names import name_key
 
 
@@ -28,9 +29,11 @@ def search_members(
     qs = members_for(user)
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) == 16:
-        qs = qs.filter(Q(nik=digits) | Q(family__kk_number=digits))
+        # Two index lookups; an OR across the family join would scan the members table.
+        families = list(Family.objects.filter(kk_number=digits).values_list("id", flat=True))
+        qs = qs.filter(Q(nik=digits) | Q(family_id__in=families))
     elif text.strip():
-        qs = qs.filter(name_key__startswith=name_key(text))
+        qs = qs.filter(name_prefix(name_key(text)))
     if village:
         qs = qs.filter(within_scope(village, "village__code"))
     if status:
@@ -38,6 +41,15 @@ def search_members(
     if sex:
         qs = qs.filter(sex=sex)
     return qs.select_related("household", "family", "village").order_by("name_key", "id")
+
+
+def name_prefix(key: str) -> Q:
+    """Q for name_key starting with `key`, in a form the database can answer from its index:
+    SQLite's LIKE ignores case and so skips the index; a binary range does not."""
+    if connection.vendor != "sqlite" or not key:
+        return Q(name_key__startswith=key)
+    upper_bound = key[:-1] + chr(ord(key[-1]) + 1)
+    return Q(name_key__gte=key, name_key__lt=upper_bound)
 
 
 def household_for(user: User, household_id: int) -> Household:
@@ -70,7 +82,9 @@ def scope_summary(user: User) -> dict:
     level = min(len(scope.split(".")) + 1, 4) if scope else 1
     rows = (
         households.annotate(area=Substr("village_id", 1, CODE_LENGTH_BY_LEVEL[level]))
-        .values("area", "status").annotate(n=Count("id")).order_by("area")
+        .values("area", "status")
+        .annotate(n=Count("id"))
+        .order_by("area")
     )
     areas: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -81,3 +95,10 @@ def scope_summary(user: User) -> dict:
         "areas": areas,
         "area_level": level,
     }
+
+
+def status_history(record: Household | Member) -> QuerySet[StatusChange]:
+    """The status changes of one household or member, newest first."""
+    kinds = StatusChange.Kind
+    kind = kinds.HOUSEHOLD if isinstance(record, Household) else kinds.MEMBER
+    return StatusChange.objects.filter(kind=kind, record_id=record.pk).select_related("actor")

@@ -69,3 +69,18 @@ def label(code: str) -> str:
 
 def district_exists(district_code: str) -> bool:
     return Region.objects.filter(code=district_code, level=Level.DISTRICT).exists()
+
+
+def names(codes: list[str] | set[str]) -> dict[str, str]:
+    """{code: name} for the given codes (unknown codes are left out)."""
+    return dict(Region.objects.filter(code__in=list(codes)).values_list("code", "name"))
+
+
+def children_within(code: str | None, scope: str) -> QuerySet[Region]:
+    """Children of `code` that a user bound to `scope` may pick: those inside the scope, and the
+    one on the path down to it (so a picker can walk from a province to the scope)."""
+    if not scope:
+        return children(code)
+    parts = scope.split(".")
+    path = [".".join(parts[: i + 1]) for i in range(len(parts))]
+    return children(code).filter(within_scope(scope, "code") | Q(code__in=path))

@@ -14,4 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, prefix=None, **options):
         started = time.perf_counter()
         added = load_regions(prefix=prefix)
-        self.stdout.write(f"wilayah: {added} regions added in {time.perf_counter() - started:.1f} s")
+        self.stdout.write(
+            f"wilayah: {added} regions added in {time.perf_counter() - started:.1f} s"
+        )
