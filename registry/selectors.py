@@ -1,7 +1,6 @@
 """Reads of the registry that serve users. Every one starts from `households_for` or
 `members_for`, which pass through the access policy, so no view can forget the scope."""
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -44,10 +43,12 @@ def search_members(
 
 
 def name_prefix(key: str) -> Q:
-    """Q for name_key starting with `key`, in a form the database can answer from its index:
-    SQLite's LIKE ignores case and so skips the index; a binary range does not."""
-    if connection.vendor != "sqlite" or not key:
-        return Q(name_key__startswith=key)
+    """Q for name_key starting with `key`, as a range over the (name_key, id) index.
+
+    name_key compares bytewise (SQLite's default; "C" collation on PostgreSQL, migration 0004),
+    so the range is exact, and unlike SQLite's case-blind LIKE it can use the index."""
+    if not key:
+        return Q()
     upper_bound = key[:-1] + chr(ord(key[-1]) + 1)
     return Q(name_key__gte=key, name_key__lt=upper_bound)
 
