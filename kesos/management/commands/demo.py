@@ -14,6 +14,7 @@ from wilayah.models import Level, Region
 from wilayah.services import load_regions
 
 DEMO_PASSWORD = "kesos-demo-2026"
+REGISTRY_SHARE = 0.4
 
 
 def demo_accounts(scope: str) -> list[tuple[str, str, str]]:
@@ -41,7 +42,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scope", default="34.03", help="kabupaten/kota code (default Gunungkidul)"
         )
-        parser.add_argument("--households", type=int, default=20000)
+        parser.add_argument(
+            "--households", type=int, default=20000, help="households in the registry"
+        )
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, scope, households, seed, **options):
@@ -50,7 +53,15 @@ class Command(BaseCommand):
             self.stdout.write(f"wilayah: {load_regions()} regions loaded")
         if not Household.objects.exists():
             out_dir = settings.KESOS_SYNTH_DIR / f"demo-{scope}-seed{seed}"
-            generate(scope=scope, households=households, seed=seed, out_dir=out_dir)
+            # The registry holds the poorer ~40% of the generated population (DTKS).
+            population = round(households / REGISTRY_SHARE)
+            generate(
+                scope=scope,
+                households=population,
+                seed=seed,
+                out_dir=out_dir,
+                registry_share=REGISTRY_SHARE,
+            )
             result = load_registry(out_dir)
             self.stdout.write(f"registry: synthetic population loaded ({result})")
         self._accounts(scope)
