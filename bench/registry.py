@@ -119,9 +119,10 @@ def main() -> None:
         bench_user("bench-desa", Role.OPERATOR_DESA, busiest_village),
     ]
     for user in users:
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
-        baseline = statistics.median(timed(client, "/accounts/login/") for _ in range(30))
+        anonymous = Client(HTTP_HOST="127.0.0.1")
+        baseline = statistics.median(timed(anonymous, "/accounts/login/") for _ in range(30))
         scope = user.region_id or ""
         in_scope = Member.objects.filter(village__code__startswith=scope)
         ids = list(in_scope.values_list("id", flat=True)[:50_000])
@@ -134,6 +135,9 @@ def main() -> None:
         print(f"\n{user.role} {scope or '(national)'}: baseline (login page) p50 {baseline:.1f} ms")
         for kind, urls in sample_searches(rng, members, args.samples).items():
             summary(f"search: {kind}", [timed(client, u) for u in urls], baseline)
+        summary(
+            "home page (counts for the scope)", [timed(client, "/") for _ in range(10)], baseline
+        )
         pages = [f"/registry/households/{hid}/" for hid, _, _, _ in members]
         summary("household page", [timed(client, u) for u in pages], baseline)
     print(
