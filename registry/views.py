@@ -116,17 +116,18 @@ def _change_rows(changes: dict, definition: dict, lang: str) -> list[tuple[str, 
 
 
 def _audit_history(user, record: Household | Member, definition: dict) -> dict | None:
-    """Changes and recent reads of a record, for users whose role may see the audit log."""
-    if not policy.can(user, policy.VIEW_AUDIT, record.village_id):
-        return None
+    """Changes of a record, for everyone who may see it; who opened it (the access log) only
+    for users whose role may see the audit log."""
     events = audit.history(record)
+    may_audit = policy.can(user, policy.VIEW_AUDIT, record.village_id)
     lang = _lang()
     changes = [
         {"event": e, "action": ACTION_LABELS.get(e.action, e.action),
          "rows": _change_rows(e.changes, definition, lang)}
         for e in events.exclude(action=audit.READ)[:100]
     ]
-    return {"changes": changes, "reads": list(events.filter(action=audit.READ)[:20])}
+    reads = list(events.filter(action=audit.READ)[:20]) if may_audit else []
+    return {"changes": changes, "reads": reads}
 
 
 def _household_or_404(user, household_id: int) -> Household:

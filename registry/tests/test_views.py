@@ -316,3 +316,21 @@ def test_member_page_warns_when_the_nik_disagrees_with_the_record(
     assert "The birth date in the NIK differs" in html
     assert "The sex in the NIK differs" in html
     assert "12 Aug 1985" in html
+
+
+def test_village_operator_sees_who_changed_the_record_but_not_who_opened_it(
+    client, english, make_user, household_in
+):
+    household = household_in()
+    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A, username="operator-desa")
+    client.force_login(operator)
+    client.post(reverse("household_update", args=[household.pk]),
+                edit_data(household, address="Jl. Melati 7", reason="Salah ketik"))
+    history = client.get(reverse("household_detail", args=[household.pk])).content.decode()
+    history = history.split('id="audit-history"')[1]
+    assert "Jl. Melati 7" in history and "operator-desa" in history
+    assert 'id="access-log"' not in history
+    auditor_client = client.__class__()
+    auditor_client.force_login(make_user(Role.AUDITOR))
+    page = auditor_client.get(reverse("household_detail", args=[household.pk])).content.decode()
+    assert 'id="access-log"' in page
