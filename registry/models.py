@@ -144,6 +144,7 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["name_key", "id"]),  # name search and the default list order
             models.Index(fields=["village", "name_key", "id"]),
+            models.Index(fields=["village", "status"]),  # counts per area without the table
         ]
         constraints = [
             *_status_constraints("member"),

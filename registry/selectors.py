@@ -72,7 +72,7 @@ CODE_LENGTH_BY_LEVEL = {1: 2, 2: 5, 3: 8, 4: 13}
 
 
 def _by_status(qs: QuerySet) -> dict[str, int]:
-    return {r["status"]: r["n"] for r in qs.values("status").annotate(n=Count("id"))}
+    return {r["status"]: r["n"] for r in qs.values("status").annotate(n=Count("*"))}
 
 
 def scope_summary(user: User) -> dict:
@@ -84,7 +84,7 @@ def scope_summary(user: User) -> dict:
     rows = (
         households.annotate(area=Substr("village_id", 1, CODE_LENGTH_BY_LEVEL[level]))
         .values("area", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("area")
     )
     areas: dict[str, dict[str, int]] = {}

@@ -81,10 +81,23 @@ def load_registry(out_dir: Path, ctx: Context | None = None) -> LoadResult:
                 cursor.execute(sql)
         record_bulk(ctx, ACTION, "synth.run",
                     [(out_dir.name[:64], run.get("scope", ""), counts | {"offsets": offsets})])
+    _refresh_statistics()
     seconds = time.perf_counter() - started
     logger.info("synth load %s: %s rows in %.1f s", out_dir.name, sum(counts.values()), seconds)
     return LoadResult(out_dir.name, counts["households"], counts["families"], counts["members"],
                       offsets, round(seconds, 3))
+
+
+def _refresh_statistics() -> None:
+    """After a bulk load PostgreSQL needs fresh statistics to plan searches, and a vacuumed
+    visibility map to count from indexes alone; VACUUM cannot run inside a transaction."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    tables = [m._meta.db_table for m in (Household, Family, Member)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{command} {table}")
 
 
 def _instrument(run: dict) -> InstrumentVersion:
