@@ -8,6 +8,7 @@ as the web pages.
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
@@ -44,7 +45,7 @@ class ApiTokenAuth(HttpBearer):
             return None
         user = api_token.user
         if not policy.can(user, policy.USE_API):
-            raise AuthorizationError(message="This account may not use the API.")
+            raise AuthorizationError(message=_("This account may not use the API."))
         request.user = user
         request.api_token = api_token
         return user

@@ -17,6 +17,15 @@ CHANGE_REGISTRY = "registry.change"
 VIEW_AUDIT = "audit.view"
 MANAGE_ACCOUNTS = "accounts.manage"
 USE_API = "api.use"
+# DTKS update flow (registration app): propose, musdes/muskel, visit, approval chain.
+PROPOSE = "registration.propose"
+DECIDE_MEETING = "registration.decide_meeting"
+ASSIGN_VISIT = "registration.assign_visit"
+VERIFY = "registration.verify"
+COMPILE = "registration.compile"
+RATIFY = "registration.ratify"
+FORWARD = "registration.forward"
+DETERMINE = "registration.determine"
 
 _ALL_READERS = set(Role.values)
 PERMISSIONS: dict[str, set[str]] = {
@@ -38,6 +47,22 @@ PERMISSIONS: dict[str, set[str]] = {
     },
     MANAGE_ACCOUNTS: {Role.ADMINISTRATOR},
     USE_API: _ALL_READERS,
+    # Pekerja sosial propose only ATENSI cases; the registration service checks the source.
+    PROPOSE: {
+        Role.OPERATOR_DESA,
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.PUSAT,
+        Role.PEKERJA_SOSIAL,
+    },
+    DECIDE_MEETING: {Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN},
+    ASSIGN_VISIT: {Role.OPERATOR_KABUPATEN},
+    VERIFY: {Role.VERIFIER_KABUPATEN, Role.OPERATOR_KABUPATEN},
+    COMPILE: {Role.OPERATOR_KABUPATEN},
+    # The bupati/walikota ratifies; the Dinas Sosial operator records the decree.
+    RATIFY: {Role.OPERATOR_KABUPATEN},
+    FORWARD: {Role.DINSOS_PROVINSI},
+    DETERMINE: {Role.PUSAT},
 }
 
 # The region level (number of code parts) each role is bound to; None = any level incl. national.

@@ -7,6 +7,7 @@ document is at /api/openapi.json and the docs page at /api/docs.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
@@ -34,7 +35,7 @@ api.add_router("/", registry_router)
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = api.create_response(
-        request, {"detail": "Missing, invalid or revoked API token."}, status=401
+        request, {"detail": _("Missing, invalid or revoked API token.")}, status=401
     )
     response["WWW-Authenticate"] = "Bearer"
     return response
@@ -42,9 +43,9 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+    return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not allowed."}, status=403)
+    return api.create_response(request, {"detail": _("Not allowed.")}, status=403)

@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from accounts.api_auth import AUTH_ERRORS, ApiError
@@ -293,7 +294,7 @@ def get_household(request: HttpRequest, household_id: int):
     try:
         household = selectors.household_for(request.user, household_id)
     except Household.DoesNotExist:
-        raise Http404("Household not found.") from None
+        raise Http404(_("Household not found.")) from None
     services.open_household(audit_context(request), household)
     return _household(household, request_language(request))
 
@@ -304,7 +305,7 @@ def get_member(request: HttpRequest, member_id: int):
     try:
         member = selectors.member_for(request.user, member_id)
     except Member.DoesNotExist:
-        raise Http404("Member not found.") from None
+        raise Http404(_("Member not found.")) from None
     services.open_member(audit_context(request), member)
     household = member.household
     definition = _definition(household)

@@ -176,6 +176,8 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source_ref = models.CharField(max_length=100, blank=True)
+    # A member's change that followed its household's (undone when the household returns).
+    with_household = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-at", "-id"]

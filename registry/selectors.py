@@ -24,7 +24,8 @@ def search_members(
     user: User, text: str = "", village: str = "", status: str = "", sex: str = ""
 ) -> QuerySet[Member]:
     """Members visible to `user` matching a NIK, a KK number (16 digits) or a name prefix,
-    optionally within a region of the user's scope and by status."""
+    optionally within a region of the user's scope and by status. Text that is neither (a
+    15-digit number, punctuation) matches nobody rather than everybody."""
     qs = members_for(user)
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) == 16:
@@ -32,7 +33,10 @@ def search_members(
         families = list(Family.objects.filter(kk_number=digits).values_list("id", flat=True))
         qs = qs.filter(Q(nik=digits) | Q(family_id__in=families))
     elif text.strip():
-        qs = qs.filter(name_prefix(name_key(text)))
+        key = name_key(text)
+        if not key or digits:  # a mistyped NIK/KK or mere punctuation matches nobody
+            return qs.none()
+        qs = qs.filter(name_prefix(key))
     if village:
         qs = qs.filter(within_scope(village, "village__code"))
     if status:

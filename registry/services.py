@@ -181,10 +181,17 @@ def update_household(
 
 @transaction.atomic
 def change_status(
-    ctx: audit.Context, record: Household | Member, status: str, reason: str = "", note: str = ""
+    ctx: audit.Context,
+    record: Household | Member,
+    status: str,
+    reason: str = "",
+    note: str = "",
+    with_household: bool = False,
 ) -> StatusChange:
     """Activate or deactivate a household or member; deactivating needs one of the reasons.
-    Deactivating a household deactivates its active members with the same reason."""
+
+    Deactivating a household deactivates its active members with the same reason; activating
+    it again brings back the members that went with it (not those deactivated on their own)."""
     policy.require(ctx.actor, policy.CHANGE_REGISTRY, record.village_id)
     if status == Status.INACTIVE and reason not in InactiveReason.values:
         raise ValidationError({"inactive_reason": _("Choose the reason for deactivation.")})
@@ -205,6 +212,7 @@ def change_status(
         note=note,
         actor=actor,
         source_ref=ctx.source_ref,
+        with_household=with_household,
     )
     after = {"status": status, "inactive_reason": reason}
     audit.record(
@@ -214,10 +222,27 @@ def change_status(
         audit.diff(before, after),
         region_code=record.village_id,
     )
-    if kind == StatusChange.Kind.HOUSEHOLD and status == Status.INACTIVE:
-        for member in record.members.filter(status=Status.ACTIVE):
-            change_status(ctx, member, status, reason, note)
+    if is_household:
+        followers = (
+            record.members.filter(status=Status.ACTIVE)
+            if status == Status.INACTIVE
+            else _members_deactivated_with(record)
+        )
+        for member in followers:
+            change_status(ctx, member, status, reason, note, with_household=True)
     return change
+
+
+def _members_deactivated_with(household: Household) -> list[Member]:
+    """Inactive members whose latest status change followed the household's deactivation."""
+    inactive = {m.pk: m for m in household.members.filter(status=Status.INACTIVE)}
+    latest: dict[int, StatusChange] = {}
+    changes = StatusChange.objects.filter(
+        kind=StatusChange.Kind.MEMBER, record_id__in=list(inactive)
+    ).order_by("at", "id")
+    for change in changes:
+        latest[change.record_id] = change
+    return [m for pk, m in inactive.items() if pk in latest and latest[pk].with_household]
 
 
 def open_member(ctx: audit.Context, member: Member) -> Member:
@@ -228,4 +253,129 @@ def open_member(ctx: audit.Context, member: Member) -> Member:
 
 def open_household(ctx: audit.Context, household: Household) -> Household:
     audit.record_read(ctx, household, region_code=household.village_id)
+    return household
+
+
+MEMBER_CORRECTABLE = {
+    "nik",
+    "name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "relation_to_household_head",
+    "relation_to_family_head",
+    "family_order",
+    "marital_status",
+    "pregnant",
+    "disability",
+    "chronic_illness",
+    "school_participation",
+    "education",
+    "work_sector",
+    "employment_status",
+}
+
+
+@transaction.atomic
+def add_member(
+    ctx: audit.Context, household: Household, kk_number: str, data: MemberData
+) -> Member:
+    """Add a person to a household, on its family with `kk_number` (a new family if none)."""
+    policy.require(ctx.actor, policy.CHANGE_REGISTRY, household.village_id)
+    errors = _identity_errors([FamilyData(kk_number=kk_number, members=[data])])
+    if errors:
+        raise ValidationError(errors)
+    kk = identity.normalize_digits(kk_number)
+    family = household.families.filter(kk_number=kk).first()
+    if family is None:
+        family = Family.objects.create(household=household, kk_number=kk)
+    member = Member.objects.create(
+        household=household,
+        family=family,
+        village_id=household.village_id,
+        nik=identity.normalize_digits(data.nik),
+        name=data.name.strip(),
+        name_key=name_key(data.name),
+        birth_place=data.birth_place,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        relation_to_household_head=data.relation_to_household_head,
+        relation_to_family_head=data.relation_to_family_head,
+        family_order=data.family_order,
+        marital_status=data.marital_status,
+        pregnant=data.pregnant,
+        **data.attributes,
+    )
+    audit.record(
+        ctx,
+        "registry.member.create",
+        member,
+        {"household": [None, household.pk], "family": [None, family.pk]},
+        region_code=household.village_id,
+    )
+    return member
+
+
+@transaction.atomic
+def correct_member(ctx: audit.Context, member_id: int, changes: dict[str, Any]) -> Member:
+    """Correct a member's identity or coded attributes (a validated NIK, a name with its
+    search key, a birth date as date or 'YYYY-MM-DD')."""
+    member = Member.objects.select_for_update().get(pk=member_id)
+    policy.require(ctx.actor, policy.CHANGE_REGISTRY, member.village_id)
+    unknown = sorted(set(changes) - MEMBER_CORRECTABLE)
+    if unknown:
+        raise ValidationError({k: _("This field cannot be corrected.") for k in unknown})
+    values = dict(changes)
+    if "nik" in values:
+        values["nik"] = identity.normalize_digits(str(values["nik"]))
+        nik = identity.parse_nik(values["nik"])
+        if not nik.ok:
+            raise ValidationError({"nik": identity.message(nik.errors[0], _lang())})
+    if isinstance(values.get("birth_date"), str):
+        values["birth_date"] = date.fromisoformat(values["birth_date"])
+    if "name" in values:
+        values["name"] = str(values["name"]).strip()
+        values["name_key"] = name_key(values["name"])
+    delta = audit.diff({k: getattr(member, k) for k in values}, values)
+    if not delta:
+        return member
+    for key, value in values.items():
+        setattr(member, key, value)
+    member.revision = F("revision") + 1
+    member.save()
+    member.refresh_from_db()
+    audit.record(ctx, "registry.member.update", member, delta, region_code=member.village_id)
+    return member
+
+
+@transaction.atomic
+def move_household(
+    ctx: audit.Context,
+    household_id: int,
+    village_code: str,
+    address: str,
+    rt: str = "",
+    rw: str = "",
+) -> Household:
+    """Move a household to another village: the same record (its members, NIKs and history
+    stay), with the members' village copy moved along."""
+    household = Household.objects.select_for_update().get(pk=household_id)
+    policy.require(ctx.actor, policy.CHANGE_REGISTRY, household.village_id)
+    policy.require(ctx.actor, policy.CHANGE_REGISTRY, village_code)
+    Region.objects.get(code=village_code, level=Level.VILLAGE)
+    before = {f: getattr(household, f) for f in ("village_id", "address", "rt", "rw")}
+    after = {"village_id": village_code, "address": address, "rt": rt, "rw": rw}
+    for key, value in after.items():
+        setattr(household, key, value)
+    household.revision = F("revision") + 1
+    household.save()
+    household.refresh_from_db()
+    household.members.update(village_id=village_code)
+    audit.record(
+        ctx,
+        "registry.household.move",
+        household,
+        audit.diff(before, after),
+        region_code=village_code,
+    )
     return household

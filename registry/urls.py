@@ -11,4 +11,5 @@ urlpatterns = [
     path(HOUSEHOLD + "edit/", views.household_update, name="household_update"),
     path(HOUSEHOLD + "status/", views.household_status, name="household_status"),
     path("registry/members/<int:member_id>/", views.member_detail, name="member_detail"),
+    path("registry/members/<int:member_id>/status/", views.member_status, name="member_status"),
 ]

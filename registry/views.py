@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
 from audit import services as audit
@@ -293,10 +293,12 @@ def _answer_blocks(definition: dict, answers: dict, lang: str) -> list[dict]:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def household_update(request: HttpRequest, household_id: int) -> HttpResponse:
     """Save address, RT/RW and coordinates; a stale revision saves nothing and says so."""
     household = _household_or_404(request.user, household_id)
+    if request.method == "GET":  # a reload or language switch after a form error
+        return redirect("household_detail", household_id=household.pk)
     policy.require(request.user, policy.CHANGE_REGISTRY, household.village_id)
     form = HouseholdAddressForm(request.POST)
     if not form.is_valid():
@@ -320,10 +322,12 @@ def household_update(request: HttpRequest, household_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def household_status(request: HttpRequest, household_id: int) -> HttpResponse:
     """Activate, or deactivate with a reason (its active members follow)."""
     household = _household_or_404(request.user, household_id)
+    if request.method == "GET":
+        return redirect("household_detail", household_id=household.pk)
     policy.require(request.user, policy.CHANGE_REGISTRY, household.village_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -341,10 +345,41 @@ def household_status(request: HttpRequest, household_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    return _render_member(request, _member_or_404(request.user, member_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_status(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Activate, or deactivate with a reason, one member."""
+    member = _member_or_404(request.user, member_id)
+    if request.method == "GET":  # a reload after a form error
+        return redirect("member_detail", member_id=member.pk)
+    policy.require(request.user, policy.CHANGE_REGISTRY, member.village_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _render_member(request, member, status_form=form, status=400)
+    data = form.cleaned_data
+    services.change_status(_ctx(request, data["note"]), member, data["status"],
+                           data["inactive_reason"], data["note"])
+    if data["status"] == Status.ACTIVE:
+        messages.success(request, _("The member is active again."))
+    else:
+        messages.success(request, _("The member was deactivated."))
+    return redirect("member_detail", member_id=member.pk)
+
+
+def _render_member(
+    request: HttpRequest, member: Member, status_form: StatusForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """A member's full record with the NIK decoded and checked against it; opening it is
     recorded in the audit log."""
-    member = _member_or_404(request.user, member_id)
     services.open_member(_ctx(request), member)
+    can_change = policy.can(request.user, policy.CHANGE_REGISTRY, member.village_id)
+    if can_change and status_form is None:
+        target = Status.INACTIVE if member.status == Status.ACTIVE else Status.ACTIVE
+        status_form = StatusForm(initial={"status": target})
     household = member.household
     definition = _definition(household)
     lang = _lang()
@@ -360,8 +395,9 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "nik": _nik_check(member, lang),
         "status_changes": selectors.status_history(member)[:50],
         "history": _audit_history(request.user, member, definition),
+        "status_form": status_form if can_change else None,
         **_time_zone_context(member.village_id),
-    })
+    }, status=status)
 
 
 def _nik_check(member: Member, lang: str) -> dict | None:

@@ -1,6 +1,7 @@
 """REST endpoints over the region tree: public reference data, served to token holders."""
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from accounts.api_auth import AUTH_ERRORS, ApiError
@@ -35,7 +36,7 @@ class RegionSearch(Schema):
 def list_regions(request: HttpRequest, parent: str = ""):
     """The direct children of `parent`; the provinces when it is empty."""
     if parent and selectors.get_region(parent) is None:
-        raise Http404("Region not found.")
+        raise Http404(_("Region not found."))
     return [_region(r) for r in selectors.children(parent).order_by("code")]
 
 
@@ -50,7 +51,7 @@ def search_regions(request: HttpRequest, params: Query[RegionSearch]):
 def get_region(request: HttpRequest, code: str):
     region = selectors.get_region(code)
     if region is None:
-        raise Http404("Region not found.")
+        raise Http404(_("Region not found."))
     zone = selectors.time_zone(region.code)
     return _region(region) | {
         "time_zone": zone, "time_zone_label": selectors.TIME_ZONE_LABELS[zone],

@@ -44,8 +44,10 @@ def kk(n: int) -> str:
 def test_request_without_token_is_refused_with_401(client):
     response = client.get("/api/regions")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Missing, invalid or revoked API token."}
+    assert response.json() == {"detail": "Token API tidak ada, tidak sah, atau sudah dicabut."}
     assert response["WWW-Authenticate"] == "Bearer"
+    english = client.get("/api/regions", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {"detail": "Missing, invalid or revoked API token."}
 
 
 def test_unknown_token_and_other_schemes_are_refused(client, bearer):
@@ -122,6 +124,7 @@ def test_village_operator_gets_404_for_records_of_another_village(client, bearer
     other = make_household(village=VILLAGE_B, nik=nik(2), kk=kk(2))
     headers = bearer(Role.OPERATOR_DESA, VILLAGE_A)
 
+    headers |= {"HTTP_ACCEPT_LANGUAGE": "en"}
     household = client.get(f"/api/households/{other.pk}", **headers)
     member = client.get(f"/api/members/{other.members.get().pk}", **headers)
     missing = client.get("/api/households/999999", **headers)

@@ -101,3 +101,43 @@ def test_database_refuses_an_inactive_record_without_reason(make_household):
     household = make_household(VILLAGE_A)
     with pytest.raises(IntegrityError), transaction.atomic():
         Household.objects.filter(pk=household.pk).update(status=Status.INACTIVE)
+
+
+def test_reactivating_a_household_brings_back_the_members_that_went_with_it(
+    make_user, make_household
+):
+    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    household = make_household(VILLAGE_A)
+    ctx = Context(actor=operator)
+    head = household.members.get()
+    other = Member.objects.create(
+        household=household,
+        family=head.family,
+        village=head.village,
+        nik="",
+        name="Ani",
+        name_key="ANI",
+        sex="P",
+        relation_to_household_head=3,
+        relation_to_family_head=4,
+        family_order=2,
+        marital_status=1,
+    )
+    services.change_status(ctx, other, Status.INACTIVE, "deceased")
+    services.change_status(ctx, household, Status.INACTIVE, "moved")
+    services.change_status(ctx, household, Status.ACTIVE)
+    head.refresh_from_db()
+    other.refresh_from_db()
+    assert (head.status, head.inactive_reason) == (Status.ACTIVE, "")
+    assert (other.status, other.inactive_reason) == (Status.INACTIVE, "deceased")
+
+
+@pytest.mark.parametrize("text", ["320101120885000", "%", "_", "3201 0112 0885 00x"])
+def test_search_text_that_is_neither_a_number_nor_a_name_finds_nobody(text, make_household):
+    from accounts.models import User
+    from registry.selectors import search_members
+
+    make_household(VILLAGE_A)
+    auditor = User.objects.create_user(username="aud", password="x", role=Role.AUDITOR)
+    assert not search_members(auditor, text).exists()
+    assert search_members(auditor, "").exists()

@@ -282,10 +282,43 @@ def test_deactivating_through_the_form_needs_a_reason(client, english, make_user
     assert "Ke Bekasi" in page and "Moved" in page
 
 
-def test_household_edit_urls_refuse_get(client, make_user, household_in):
+def test_reloading_a_form_address_after_an_error_leads_back_to_the_household(
+    client, make_user, household_in
+):
+    """A form error is shown at the form's address; a reload or language switch there must
+    not end on an error page."""
     household = household_in()
     client.force_login(make_user(Role.OPERATOR_DESA, VILLAGE_A))
-    assert client.get(reverse("household_update", args=[household.pk])).status_code == 405
+    for name in ("household_update", "household_status"):
+        response = client.get(reverse(name, args=[household.pk]))
+        assert response.status_code == 302
+        assert response.url == reverse("household_detail", args=[household.pk])
+
+
+def test_a_member_can_be_deactivated_and_activated_again_from_the_member_page(
+    client, make_user, household_in
+):
+    household = household_in()
+    member = household.members.get()
+    client.force_login(make_user(Role.OPERATOR_DESA, VILLAGE_A))
+    url = reverse("member_status", args=[member.pk])
+    assert client.post(url, {"status": "inactive", "inactive_reason": ""}).status_code == 400
+    client.post(url, {"status": "inactive", "inactive_reason": "deceased", "note": "akta"})
+    member.refresh_from_db()
+    assert (member.status, member.inactive_reason) == (Status.INACTIVE, "deceased")
+    client.post(url, {"status": "active", "note": "salah input"})
+    member.refresh_from_db()
+    assert (member.status, member.inactive_reason) == (Status.ACTIVE, "")
+
+
+def test_auditor_cannot_change_a_member_status(client, make_user, household_in):
+    member = household_in().members.get()
+    client.force_login(make_user(Role.AUDITOR))
+    response = client.post(reverse("member_status", args=[member.pk]),
+                           {"status": "inactive", "inactive_reason": "moved"})
+    assert response.status_code == 403
+    member.refresh_from_db()
+    assert member.status == Status.ACTIVE
 
 
 # --- member page --------------------------------------------------------------------------
