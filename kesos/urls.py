@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
     path("wilayah/", include("wilayah.urls")),
+    path("usulan/", include("registration.urls")),
+    path("usulan/impor/", include("registration.import_urls")),
     path("", include("registry.urls")),
 ]
