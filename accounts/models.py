@@ -22,9 +22,10 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A Kesos account: one role, bound to one region scope (a region code; empty = national)."""
 
-    role = models.CharField(max_length=32, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(
         "wilayah.Region",
+        verbose_name=_("region"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -33,6 +34,8 @@ class User(AbstractUser):
     )
 
     class Meta:
+        verbose_name = _("User")
+        verbose_name_plural = _("Users")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="user_role_valid"
@@ -58,6 +61,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .api import api
+
+admin.site.site_header = admin.site.site_title = _("Kesos administration")
+admin.site.index_title = _("Reference data")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -51,6 +51,8 @@ class InstrumentVersion(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Instrument version")
+        verbose_name_plural = _("Instrument versions")
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="instrument_version")
         ]
@@ -89,6 +91,8 @@ class Household(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("Household")
+        verbose_name_plural = _("Households")
         constraints = _status_constraints("household")
         indexes = [models.Index(fields=["village", "status"])]
 
@@ -103,7 +107,8 @@ class Family(models.Model):
     kk_number = models.CharField(max_length=16, db_index=True)
 
     class Meta:
-        verbose_name_plural = "families"
+        verbose_name = _("Family (KK)")
+        verbose_name_plural = _("Families (KK)")
 
     def __str__(self) -> str:
         return f"KK #{self.pk}"
@@ -141,6 +146,8 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("Member")
+        verbose_name_plural = _("Members")
         indexes = [
             models.Index(fields=["name_key", "id"]),  # name search and the default list order
             models.Index(fields=["village", "name_key", "id"]),
@@ -180,6 +187,8 @@ class StatusChange(models.Model):
     with_household = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("Status change")
+        verbose_name_plural = _("Status changes")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["kind", "record_id"])]
 

@@ -21,6 +21,8 @@ class Region(models.Model):
     name = models.CharField(max_length=100, db_index=True)
 
     class Meta:
+        verbose_name = _("Region")
+        verbose_name_plural = _("Regions")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
