@@ -351,3 +351,71 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} -> {self.to_status}"
+
+
+class ImportKind(models.TextChoices):
+    BNBA = "bnba", _("BNBA list")
+    ODK = "odk", _("ODK/Kobo submissions")
+    PACKAGE = "package", _("Work package")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file and what importing it did. A file is imported at most once: a done
+    batch is unique by (kind, content hash) and, for work packages, by package id."""
+
+    kind = models.CharField(max_length=8, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="registration/imports/%Y/%m/", blank=True)
+    content_hash = models.CharField(max_length=64)  # sha256 of the bytes as uploaded
+    ref = models.CharField(max_length=64, blank=True)  # package id of a work package
+    scope = models.CharField(max_length=16, blank=True)  # importer's region code ('' = all)
+    source = models.CharField(max_length=20, blank=True)  # proposal source of a BNBA import
+    status = models.CharField(
+        max_length=8, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{row, column, message_id, message_en}]
+    counts = models.JSONField(default=dict, blank=True)  # {created, skipped, ...}
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            _choice_check("kind", ImportKind, "import_kind"),
+            _choice_check("status", ImportStatus, "import_status"),
+            models.UniqueConstraint(
+                fields=["kind", "content_hash"],
+                condition=models.Q(status="done"),
+                name="import_done_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "ref"],
+                condition=models.Q(status="done") & ~models.Q(ref=""),
+                name="import_package_done_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import #{self.pk}"
+
+
+class ImportedSubmission(models.Model):
+    """An ODK/Kobo submission (by its instance id) already recorded as a visit."""
+
+    instance_id = models.CharField(max_length=64, unique=True)
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="submissions")
+
+    def __str__(self) -> str:
+        return self.instance_id

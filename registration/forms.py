@@ -1,0 +1,324 @@
+"""Forms of the registration pages. They parse input into the plain values and payloads the
+services take; the services check the rules (NIK/KK, permissions, transitions)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts import policy
+from accounts.models import User
+from registry.instrument import questions
+from wilayah.forms import RegionField
+
+from .models import Decision, Kind, ProposalSource, ProposalStatus, VisitResult
+
+_rt_rw = RegexValidator(r"^\d{1,3}$", _("Use up to 3 digits, e.g. 003."))
+_digits16 = RegexValidator(r"^\d{16}$", _("Use 16 digits."))
+
+
+def _style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every visible widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+def _code_choices(definition: dict, code_list: str, lang: str) -> list[tuple[str, str]]:
+    options = definition["code_lists"][code_list]
+    return [("", "—")] + [(code, f"{code}. {label[lang]}") for code, label in options.items()]
+
+
+class ProposalFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ProposalStatus.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    region = RegionField(required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].set_scope(policy.scope_prefix(user))
+        _style(self)
+
+
+class NewHouseholdForm(forms.Form):
+    """The household part of a 'new household' proposal: one KK, its members in a formset."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=ProposalSource.choices)
+    village = RegionField(label=_("Village"), min_level=4)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    rt = forms.CharField(label="RT", max_length=3, required=False, validators=[_rt_rw])
+    rw = forms.CharField(label="RW", max_length=3, required=False, validators=[_rt_rw])
+    kk_number = forms.CharField(label=_("KK number"), max_length=16)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].set_scope(policy.scope_prefix(user))
+        _style(self)
+
+    def clean_rt(self) -> str:
+        return self.cleaned_data["rt"].zfill(3) if self.cleaned_data["rt"] else ""
+
+    def clean_rw(self) -> str:
+        return self.cleaned_data["rw"].zfill(3) if self.cleaned_data["rw"] else ""
+
+
+class MemberForm(forms.Form):
+    """One member of the KK; NIK checks are the service's, so its messages are the same
+    everywhere (web, import, API)."""
+
+    nik = forms.CharField(label="NIK", max_length=16)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=[("", "—"), ("L", _("Male")), ("P", _("Female"))]
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    relation_to_household_head = forms.ChoiceField(label=_("Relationship to the household head"))
+    relation_to_family_head = forms.ChoiceField(label=_("Relationship to the family head"))
+    marital_status = forms.ChoiceField(label=_("Marital status"))
+
+    def __init__(self, *args: Any, definition: dict, lang: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        members = definition["member_fields"]
+        for name in ("relation_to_household_head", "relation_to_family_head", "marital_status"):
+            self.fields[name].choices = _code_choices(definition, members[name], lang)
+        _style(self)
+
+    def as_payload(self, order: int) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "nik": d["nik"].strip(),
+            "name": d["name"].strip(),
+            "sex": d["sex"],
+            "birth_date": d["birth_date"].isoformat(),
+            "relation_to_household_head": int(d["relation_to_household_head"]),
+            "relation_to_family_head": int(d["relation_to_family_head"]),
+            "family_order": order,
+            "marital_status": int(d["marital_status"]),
+        }
+
+
+MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=1, validate_min=True)
+
+
+def new_household_payload(form: NewHouseholdForm, members: forms.BaseFormSet) -> dict[str, Any]:
+    """The proposal payload of a valid household form and member formset."""
+    d = form.cleaned_data
+    rows = [f for f in members.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    return {
+        "address": d["address"].strip(),
+        "rt": d["rt"],
+        "rw": d["rw"],
+        "families": [
+            {
+                "kk_number": d["kk_number"].strip(),
+                "members": [f.as_payload(i) for i, f in enumerate(rows, start=1)],
+            }
+        ],
+    }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class MeetingForm(forms.Form):
+    """A meeting; participants one per line as 'name; role'."""
+
+    village = RegionField(label=_("Village"), min_level=4)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    participants = forms.CharField(
+        label=_("Participants"),
+        help_text=_("One per line: name; role (e.g. 'Asep Saepudin; Kepala desa')."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].set_scope(policy.scope_prefix(user))
+        _style(self)
+
+    def clean_participants(self) -> list[dict[str, str]]:
+        rows = []
+        for line in self.cleaned_data["participants"].splitlines():
+            if not line.strip():
+                continue
+            name, _sep, role = line.partition(";")
+            if not name.strip() or not role.strip():
+                raise forms.ValidationError(
+                    _("Write each participant as 'name; role': %(line)s"), params={"line": line}
+                )
+            rows.append({"name": name.strip(), "role": role.strip()})
+        return rows
+
+
+class DecisionForm(forms.Form):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+class AssignForm(forms.Form):
+    """Which final-prelist proposals go to which enumerator."""
+
+    proposals = forms.TypedMultipleChoiceField(label=_("Proposals"), coerce=int)
+    enumerator = forms.TypedChoiceField(label=_("Enumerator"), coerce=int)
+
+    def __init__(self, *args: Any, proposals: list, enumerators: list[User], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [(p.pk, str(p.pk)) for p in proposals]
+        self.fields["enumerator"].choices = [("", "—")] + [
+            (u.pk, f"{u.get_full_name() or u.username} ({u.get_role_display()})")
+            for u in enumerators
+        ]
+        self.fields["enumerator"].widget.attrs["class"] = "form-select"
+
+
+class VisitForm(forms.Form):
+    """The visit's result, and for result 1 the instrument's answers as `q_<key>` fields."""
+
+    result = forms.TypedChoiceField(
+        label=_("Result"), coerce=int, choices=[("", "—"), *VisitResult.choices]
+    )
+    visited_at = forms.DateTimeField(
+        label=_("Visited at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-11.5"),
+        max_value=Decimal("6.5"),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("94"),
+        max_value=Decimal("142"),
+    )
+
+    def __init__(self, *args: Any, definition: dict, lang: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        for key, q in questions(definition).items():
+            self.fields[f"q_{key}"] = _question_field(definition, q, lang)
+        _style(self)
+
+    def question_blocks(self) -> list[dict]:
+        """Bound fields by instrument block: required questions first, the rest optional."""
+        blocks = []
+        for block in self.definition["blocks"]:
+            fields = [self[f"q_{q['key']}"] for q in block["questions"]]
+            required = [
+                f for f, q in zip(fields, block["questions"], strict=True) if q.get("required")
+            ]
+            optional = [
+                f for f, q in zip(fields, block["questions"], strict=True) if not q.get("required")
+            ]
+            blocks.append(
+                {"id": block["id"], "block": block, "required": required, "optional": optional}
+            )
+        return blocks
+
+    def answers(self) -> dict[str, Any]:
+        """The answered questions, typed as the instrument wants them."""
+        found = {}
+        for key, q in questions(self.definition).items():
+            value = self.cleaned_data.get(f"q_{key}")
+            if value in (None, ""):
+                continue
+            found[key] = value == "1" if q["type"] == "boolean" else int(value)
+        return found
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.errors:
+            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
+
+
+def _question_field(definition: dict, q: dict, lang: str) -> forms.Field:
+    # Required only when the result is 1; the service checks that, so all are optional here.
+    label = q["label"][lang]
+    if q["type"] == "code":
+        return forms.ChoiceField(
+            label=label, required=False, choices=_code_choices(definition, q["code_list"], lang)
+        )
+    if q["type"] == "boolean":
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", "—"), ("1", _("Yes")), ("0", _("No"))]
+        )
+    return forms.IntegerField(
+        label=label, required=False, min_value=q.get("min"), max_value=q.get("max")
+    )
+
+
+class CompileForm(forms.Form):
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int)
+
+    def __init__(self, *args: Any, periods: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p.pk, f"{p.code} — {p.label}") for p in periods]
+        _style(self)
+
+
+class RatifyForm(forms.Form):
+    decree_number = forms.CharField(label=_("Decree number"), max_length=100)
+    decree_file = forms.FileField(label=_("Decree file (scan)"))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The regency sees this reason and fixes what it names."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class PeriodForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=16, help_text=_("For example 2026-Q4."))
+    label = forms.CharField(label=_("Name"), max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class DetermineForm(forms.Form):
+    decree_number = forms.CharField(label=_("Decree number (Kepmensos)"), max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _style(self)

@@ -1,0 +1,767 @@
+"""Pages of the DTKS update flow: work queues, proposals (usulan), village meetings, verification
+visits, the regency's submission and its approval chain, and the period's penetapan.
+
+Views parse, call registration.services and selectors, render. The services check permissions
+and transitions; their refusals become messages on the page (PermissionDenied becomes 403)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import policy
+from accounts.models import User
+from audit import services as audit
+from registry.instrument import member_label, shipped_definition
+from registry.services import current_instrument
+from wilayah import selectors as regions
+from wilayah.selectors import within_scope
+
+from . import selectors, services, transitions
+from .forms import (
+    AssignForm,
+    CompileForm,
+    DecisionForm,
+    DetermineForm,
+    MeetingForm,
+    MemberFormSet,
+    NewHouseholdForm,
+    PeriodForm,
+    ProposalFilterForm,
+    RatifyForm,
+    ReasonForm,
+    ReturnForm,
+    VisitForm,
+    new_household_payload,
+)
+from .models import (
+    Kind,
+    Meeting,
+    MeetingStatus,
+    Period,
+    PeriodStatus,
+    Proposal,
+    ProposalStatus,
+    Submission,
+    Visit,
+)
+from .services.visits import ENUMERATOR_ROLES
+
+LIST_LIMIT = 200
+
+QUEUE_LABELS = {
+    "to_verify": gettext_lazy("Visits to record"),
+    "to_decide": gettext_lazy("Proposals for the village meeting"),
+    "to_assign": gettext_lazy("Final prelist: visits to assign"),
+    "to_compile": gettext_lazy("Verified proposals to compile"),
+    "returned_proposals": gettext_lazy("Returned proposals"),
+    "to_ratify": gettext_lazy("Submissions to ratify"),
+    "to_forward": gettext_lazy("Submissions to forward"),
+    "to_determine": gettext_lazy("Submissions to accept"),
+    "returned_submissions": gettext_lazy("Returned submissions"),
+}
+ACTION_LABELS = {
+    "propose": gettext_lazy("Proposed"),
+    "submit": gettext_lazy("Submit to the village meeting"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "accept": gettext_lazy("Accepted at the meeting"),
+    "reject": gettext_lazy("Rejected at the meeting"),
+    "assign_visit": gettext_lazy("Visit assigned"),
+    "verify": gettext_lazy("Verified"),
+    "fail_verification": gettext_lazy("Not verified"),
+    "compile": gettext_lazy("Compiled"),
+    "ratify": gettext_lazy("Ratified"),
+    "forward": gettext_lazy("Forwarded"),
+    "determine": gettext_lazy("Accepted by the centre"),
+    "return": gettext_lazy("Returned"),
+    "resubmit": gettext_lazy("Resubmitted"),
+    "apply": gettext_lazy("Applied at penetapan"),
+}
+# Proposal actions a user takes on the proposal page; the others have their own pages.
+PAGE_ACTIONS = {"submit": services.submit, "withdraw": services.withdraw}
+
+
+# --- reads the selectors module does not offer yet (all through accounts.policy) -----------
+
+
+def meetings_for(user: User) -> QuerySet[Meeting]:
+    return policy.scoped(user, Meeting.objects.all(), "village__code")
+
+
+def enumerators_for(regency_code: str) -> QuerySet[User]:
+    """Active Dinas Sosial officers bound to the regency (who may be sent on visits)."""
+    return User.objects.filter(
+        role__in=ENUMERATOR_ROLES, region_id=regency_code, is_active=True
+    ).order_by("username")
+
+
+def periods(status: str | None = None) -> QuerySet[Period]:
+    qs = Period.objects.all()
+    return qs.filter(status=status) if status else qs
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "").startswith("en") else "id"
+
+
+def _ctx(request: HttpRequest, reason: str = "") -> audit.Context:
+    return audit.Context(actor=request.user, reason=reason, source_ref=request.path[:100])
+
+
+def _attempt(request: HttpRequest, call: Callable[[], Any]) -> bool:
+    """Run a service call; a refusal becomes an error message (PermissionDenied propagates)."""
+    try:
+        call()
+    except (ValidationError, transitions.TransitionRefused) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+        return False
+    return True
+
+
+def _get_or_404(qs: QuerySet, pk: int) -> Any:
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+def _regency_of(user: User) -> str | None:
+    scope = policy.scope_prefix(user) or ""
+    return scope if len(scope.split(".")) == 2 else None
+
+
+def _definition() -> dict:
+    try:
+        return current_instrument().definition
+    except Exception:  # no published version yet (a fresh database): the shipped one
+        return shipped_definition()
+
+
+# --- queues -------------------------------------------------------------------------------
+
+
+QUEUE_URLS = {
+    "to_verify": ("registration_visit_list", ""),
+    "to_decide": ("registration_meeting_list", ""),
+    "to_assign": ("registration_visit_assign", ""),
+    "to_compile": ("registration_submission_list", ""),
+    "returned_proposals": ("registration_proposal_list", "?status=returned"),
+    "to_ratify": ("registration_submission_list", "?status=compiled"),
+    "to_forward": ("registration_submission_list", "?status=ratified"),
+    "to_determine": ("registration_submission_list", "?status=forwarded"),
+    "returned_submissions": ("registration_submission_list", "?status=returned"),
+}
+
+
+@login_required
+@require_GET
+def queues(request: HttpRequest) -> HttpResponse:
+    """The user's work queues; for a regency user, proposals per village by status."""
+    now = timezone.now()
+    rows = [
+        {
+            "queue": q,
+            "label": QUEUE_LABELS.get(q.name, q.name),
+            "url": reverse(QUEUE_URLS[q.name][0]) + QUEUE_URLS[q.name][1],
+            "age_days": (now - q.oldest).days if q.oldest else None,
+        }
+        for q in selectors.queues(request.user)
+    ]
+    regency = _regency_of(request.user)
+    progress = []
+    if regency:
+        by_village = selectors.village_progress(request.user, regency)
+        names = regions.names(by_village.keys())
+        progress = [
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "counts": [(ProposalStatus(s).label, n) for s, n in counts.items()],
+            }
+            for code, counts in by_village.items()
+        ]
+    return render(
+        request,
+        "registration/queues.html",
+        {
+            "queues": rows,
+            "progress": progress,
+            "can_propose": policy.role_allows(request.user, policy.PROPOSE),
+        },
+    )
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    form = ProposalFilterForm(request.GET or None, user=request.user)
+    qs = selectors.proposals_for(request.user).select_related("village")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["region"]:
+            qs = qs.filter(within_scope(data["region"], "village__code"))
+    return render(
+        request,
+        "registration/proposal_list.html",
+        {
+            "form": form,
+            "proposals": qs[:LIST_LIMIT],
+            "limit": LIST_LIMIT,
+            "can_propose": policy.role_allows(request.user, policy.PROPOSE),
+        },
+    )
+
+
+def _service_errors_to_forms(error: ValidationError, form: NewHouseholdForm, members: Any) -> None:
+    """Put the service's field errors ('families[1].members[2].nik') next to their fields."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errs in error.message_dict.items():
+        text = " ".join(errs)
+        if key in form.fields:
+            form.add_error(key, text)
+        elif key.endswith(".kk_number"):
+            form.add_error("kk_number", text)
+        elif ".members[" in key:
+            index = int(key.split(".members[")[1].split("]")[0]) - 1
+            field = None if key.endswith("]") else key.rsplit(".", 1)[1]
+            target = members.forms[index] if index < len(members.forms) else None
+            if target is not None and field in target.fields:
+                target.add_error(field, text)
+            else:
+                form.add_error(None, text)
+        else:
+            form.add_error(None, text)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    """A 'new household' proposal: one KK with its members. Saved as a draft; warnings (an
+    existing NIK, a likely duplicate) are shown on the proposal page."""
+    if not policy.role_allows(request.user, policy.PROPOSE):
+        raise PermissionDenied(policy.PROPOSE)
+    definition, lang = _definition(), _lang()
+    kwargs = {"definition": definition, "lang": lang}
+    if request.method == "GET":
+        form = NewHouseholdForm(user=request.user)
+        members = MemberFormSet(prefix="m", form_kwargs=kwargs)
+        return _render_create(request, form, members)
+    data = request.POST.copy()
+    if "add_member" in data:  # one more member row, without JavaScript
+        total = int(data.get("m-TOTAL_FORMS") or 1)
+        data["m-TOTAL_FORMS"] = str(min(total + 1, 30))
+        form = NewHouseholdForm(data, user=request.user)
+        members = MemberFormSet(data, prefix="m", form_kwargs=kwargs)
+        form.errors.clear()  # a half-filled form is not an error yet
+        for row in members.forms:
+            row.errors.clear()
+        return _render_create(request, form, members)
+    form = NewHouseholdForm(data, user=request.user)
+    members = MemberFormSet(data, prefix="m", form_kwargs=kwargs)
+    if not (form.is_valid() and members.is_valid()):
+        return _render_create(request, form, members, status=400)
+    try:
+        proposal = services.propose(
+            _ctx(request),
+            Kind.NEW_HOUSEHOLD,
+            form.cleaned_data["source"],
+            form.cleaned_data["village"],
+            new_household_payload(form, members),
+        )
+    except ValidationError as error:
+        _service_errors_to_forms(error, form, members)
+        return _render_create(request, form, members, status=400)
+    if proposal.warnings:
+        messages.warning(
+            request,
+            _("The proposal was saved as a draft, with warnings: check them before you submit it."),
+        )
+    else:
+        messages.success(request, _("The proposal was saved as a draft."))
+    return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+
+
+def _render_create(
+    request: HttpRequest, form: NewHouseholdForm, members: Any, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "registration/proposal_form.html",
+        {"form": form, "members": members},
+        status=status,
+    )
+
+
+def _payload_view(proposal: Proposal, definition: dict, lang: str) -> dict:
+    """The payload of a new-household proposal as rows a person reads; others as key/value."""
+    p = proposal.payload
+    if proposal.kind != Kind.NEW_HOUSEHOLD:
+        return {"pairs": sorted((str(k), str(v)) for k, v in p.items())}
+    families = [
+        {
+            "kk_number": f.get("kk_number"),
+            "members": [
+                m
+                | {
+                    "relation": member_label(
+                        definition,
+                        "relation_to_household_head",
+                        m.get("relation_to_household_head"),
+                        lang,
+                    ),
+                    "marital": member_label(
+                        definition, "marital_status", m.get("marital_status"), lang
+                    ),
+                }
+                for m in f.get("members") or []
+            ],
+        }
+        for f in p.get("families") or []
+    ]
+    return {"address": p.get("address"), "rt": p.get("rt"), "rw": p.get("rw"), "families": families}
+
+
+@login_required
+@require_GET
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _get_or_404(selectors.proposals_for(request.user), proposal_id)
+    allowed = transitions.allowed_actions(request.user, proposal)
+    return render(
+        request,
+        "registration/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "region_label": regions.label(proposal.village_id),
+            "payload": _payload_view(proposal, _definition(), _lang()),
+            "steps": [
+                (s, ACTION_LABELS.get(s.action, s.action))
+                for s in proposal.steps.select_related("actor")
+            ],
+            "visits": proposal.visits.select_related("enumerator"),
+            "page_actions": [(a, ACTION_LABELS[a]) for a in allowed if a in PAGE_ACTIONS],
+            "may_decide": "accept" in allowed,
+            "may_assign": "assign_visit" in allowed,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_action(request: HttpRequest, proposal_id: int, action: str) -> HttpResponse:
+    """Submit or withdraw (with an optional reason) a proposal."""
+    proposal = _get_or_404(selectors.proposals_for(request.user), proposal_id)
+    if action not in PAGE_ACTIONS:
+        raise Http404
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    call = PAGE_ACTIONS[action]
+    args = (proposal, reason) if action == "withdraw" else (proposal,)
+    if _attempt(request, lambda: call(_ctx(request, reason), *args)):
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """The village meetings in scope, and a form to open one."""
+    may_open = policy.role_allows(request.user, policy.DECIDE_MEETING)
+    form = MeetingForm(request.POST or None, user=request.user) if may_open else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(policy.DECIDE_MEETING)
+        if form.is_valid():
+            d = form.cleaned_data
+            opened: list[Meeting] = []
+            if _attempt(
+                request,
+                lambda: opened.append(
+                    services.open_meeting(
+                        _ctx(request), d["village"], d["held_on"], d["place"], d["participants"]
+                    )
+                ),
+            ):
+                messages.success(
+                    request,
+                    _("The meeting was opened. Decide on each proposal, then close the meeting."),
+                )
+                return redirect("registration_meeting_detail", meeting_id=opened[0].pk)
+    waiting = (
+        selectors.proposals_for(request.user, policy.DECIDE_MEETING)
+        .filter(status=ProposalStatus.SUBMITTED)
+        .count()
+    )
+    return render(
+        request,
+        "registration/meeting_list.html",
+        {
+            "meetings": meetings_for(request.user).select_related("village")[:LIST_LIMIT],
+            "form": form,
+            "waiting": waiting,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _get_or_404(meetings_for(request.user), meeting_id)
+    decisions = {d.proposal_id: d for d in meeting.decisions.filter(proposal__isnull=False)}
+    agenda = []
+    if meeting.status == MeetingStatus.OPEN:
+        agenda = list(
+            selectors.proposals_for(request.user)
+            .filter(village_id=meeting.village_id, status=ProposalStatus.SUBMITTED)
+            .order_by("id")
+        )
+    decided = list(
+        meeting.decisions.filter(proposal__isnull=False).select_related("proposal").order_by("id")
+    )
+    prelist = selectors.final_prelist(request.user, meeting)
+    return render(
+        request,
+        "registration/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "region_label": regions.label(meeting.village_id),
+            "agenda": [(p, decisions.get(p.pk)) for p in agenda],
+            "decided": decided,
+            "prelist": prelist.proposals if meeting.status == MeetingStatus.CLOSED else None,
+            "may_decide": meeting.status == MeetingStatus.OPEN
+            and policy.can(request.user, policy.DECIDE_MEETING, meeting.village_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_decide(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _get_or_404(meetings_for(request.user), meeting_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or reject."))
+        return redirect("registration_meeting_detail", meeting_id=meeting.pk)
+    d = form.cleaned_data
+    proposal = _get_or_404(selectors.proposals_for(request.user), d["proposal"])
+    if _attempt(
+        request,
+        lambda: services.record_decision(
+            _ctx(request), meeting, proposal, d["decision"], d["note"]
+        ),
+    ):
+        messages.success(
+            request, _("The decision on proposal #%(id)s was recorded.") % {"id": proposal.pk}
+        )
+    return redirect("registration_meeting_detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _get_or_404(meetings_for(request.user), meeting_id)
+    if _attempt(request, lambda: services.close_meeting(_ctx(request), meeting)):
+        messages.success(request, _("The meeting was closed; the final prelist is set."))
+    return redirect("registration_meeting_detail", meeting_id=meeting.pk)
+
+
+# --- visits -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_assign(request: HttpRequest) -> HttpResponse:
+    """Send final-prelist proposals to a Dinas Sosial enumerator of the regency."""
+    if not policy.role_allows(request.user, policy.ASSIGN_VISIT):
+        raise PermissionDenied(policy.ASSIGN_VISIT)
+    prelist = list(
+        selectors.proposals_for(request.user, policy.ASSIGN_VISIT)
+        .filter(status=ProposalStatus.PRELIST_FINAL)
+        .select_related("village")
+        .order_by("village_id", "id")[:LIST_LIMIT]
+    )
+    regency = _regency_of(request.user)
+    enumerators = list(enumerators_for(regency)) if regency else []
+    form = AssignForm(request.POST or None, proposals=prelist, enumerators=enumerators)
+    if request.method == "POST" and form.is_valid():
+        chosen = [p for p in prelist if p.pk in set(form.cleaned_data["proposals"])]
+        enumerator = next(u for u in enumerators if u.pk == form.cleaned_data["enumerator"])
+        if _attempt(request, lambda: services.assign_visits(_ctx(request), chosen, enumerator)):
+            messages.success(
+                request,
+                _("%(n)s visit(s) assigned to %(name)s.")
+                % {"n": len(chosen), "name": enumerator.get_full_name() or enumerator.username},
+            )
+            return redirect("registration_visit_assign")
+    return render(
+        request,
+        "registration/visit_assign.html",
+        {
+            "form": form,
+            "prelist": prelist,
+            "names": regions.names({p.village_id for p in prelist}),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def visit_list(request: HttpRequest) -> HttpResponse:
+    """My visits: those assigned to me that wait for their result."""
+    visits = selectors.visits_to_record(request.user).order_by("assigned_at", "id")
+    return render(request, "registration/visit_list.html", {"visits": visits[:LIST_LIMIT]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Record a visit's result; result 1 needs the instrument's required answers."""
+    visit: Visit = _get_or_404(selectors.visits_to_record(request.user), visit_id)
+    definition, lang = _definition(), _lang()
+    form = VisitForm(request.POST or None, definition=definition, lang=lang)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_visit(
+                _ctx(request),
+                visit,
+                d["result"],
+                form.answers() if d["result"] == 1 else {},
+                d["visited_at"],
+                d["latitude"],
+                d["longitude"],
+            )
+        except (ValidationError, transitions.TransitionRefused) as error:
+            _visit_errors_to_form(error, form)
+        else:
+            messages.success(
+                request,
+                _("The visit to proposal #%(id)s was recorded.") % {"id": visit.proposal_id},
+            )
+            return redirect("registration_visit_list")
+    proposal = visit.proposal
+    return render(
+        request,
+        "registration/visit_form.html",
+        {
+            "visit": visit,
+            "proposal": proposal,
+            "form": form,
+            "region_label": regions.label(proposal.village_id),
+            "payload": _payload_view(proposal, definition, lang),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _visit_errors_to_form(error: Exception, form: VisitForm) -> None:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for key, errs in error.message_dict.items():
+            field = f"q_{key}" if f"q_{key}" in form.fields else key
+            form.add_error(field if field in form.fields else None, " ".join(errs))
+    else:
+        form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+
+
+# --- submissions and penetapan ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def submission_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.submissions_for(request.user).select_related("regency", "period")
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    regency = _regency_of(request.user)
+    may_compile = bool(regency) and policy.can(request.user, policy.COMPILE, regency)
+    verified = 0
+    if may_compile:
+        verified = (
+            selectors.proposals_for(request.user, policy.COMPILE)
+            .filter(status=ProposalStatus.VERIFIED)
+            .count()
+        )
+    return render(
+        request,
+        "registration/submission_list.html",
+        {
+            "submissions": qs[:LIST_LIMIT],
+            "status": status,
+            "compile_form": CompileForm(periods=list(periods(PeriodStatus.OPEN)))
+            if may_compile
+            else None,
+            "verified": verified,
+        },
+    )
+
+
+@login_required
+@require_POST
+def submission_compile(request: HttpRequest) -> HttpResponse:
+    regency = _regency_of(request.user)
+    if not regency:
+        raise PermissionDenied(policy.COMPILE)
+    form = CompileForm(request.POST, periods=list(periods(PeriodStatus.OPEN)))
+    if not form.is_valid():
+        messages.error(request, _("Choose an open period."))
+        return redirect("registration_submission_list")
+    period = _get_or_404(periods(), form.cleaned_data["period"])
+    made: list[Submission] = []
+    if _attempt(
+        request, lambda: made.append(services.compile_submission(_ctx(request), regency, period))
+    ):
+        messages.success(
+            request,
+            _("The submission was compiled. Record the bupati/walikota's decree to ratify it."),
+        )
+        return redirect("registration_submission_detail", submission_id=made[0].pk)
+    return redirect("registration_submission_list")
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _get_or_404(selectors.submissions_for(request.user), submission_id)
+    return _render_submission(request, submission)
+
+
+def _render_submission(
+    request: HttpRequest,
+    submission: Submission,
+    ratify_form: RatifyForm | None = None,
+    return_form: ReturnForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    allowed = transitions.allowed_actions(request.user, submission)
+    proposals = submission.proposals.select_related("village").order_by("village_id", "id")
+    return render(
+        request,
+        "registration/submission_detail.html",
+        {
+            "submission": submission,
+            "region_label": regions.label(submission.regency_id),
+            "proposals": proposals,
+            "names": regions.names({p.village_id for p in proposals}),
+            "steps": [
+                (s, ACTION_LABELS.get(s.action, s.action))
+                for s in submission.steps.select_related("actor")
+            ],
+            "allowed": allowed,
+            "ratify_form": ratify_form or RatifyForm() if "ratify" in allowed else None,
+            "return_form": return_form or ReturnForm() if "return" in allowed else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def submission_action(request: HttpRequest, submission_id: int, action: str) -> HttpResponse:
+    """Ratify (decree number and file), forward, accept, return (reason), resubmit. A role
+    that may never take the action gets 403 before the submission is looked up."""
+    needed = {r.permission for (_s, a), r in transitions.SUBMISSION_RULES.items() if a == action}
+    if not needed:
+        raise Http404
+    if not any(policy.role_allows(request.user, p) for p in needed if p):
+        raise PermissionDenied(action)
+    submission = _get_or_404(selectors.submissions_for(request.user), submission_id)
+    ctx = _ctx(request)
+    if action == "ratify":
+        form = RatifyForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render_submission(request, submission, ratify_form=form, status=400)
+        d = form.cleaned_data
+        call = lambda: services.ratify(ctx, submission, d["decree_number"], d["decree_file"])  # noqa: E731
+    elif action == "return":
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            return _render_submission(request, submission, return_form=form, status=400)
+        reason = form.cleaned_data["reason"]
+        call = lambda: services.return_submission(_ctx(request, reason), submission, reason)  # noqa: E731
+    elif action == "forward":
+        call = lambda: services.forward(ctx, submission)  # noqa: E731
+    elif action == "determine":
+        call = lambda: services.accept_submission(ctx, submission)  # noqa: E731
+    elif action == "resubmit":
+        call = lambda: services.resubmit(ctx, submission)  # noqa: E731
+    else:
+        raise Http404
+    if _attempt(request, call):
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("registration_submission_detail", submission_id=submission.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_list(request: HttpRequest) -> HttpResponse:
+    """DTKS periods; the centre opens them and determines them (penetapan)."""
+    may_determine = policy.role_allows(request.user, policy.DETERMINE)
+    form = PeriodForm(request.POST or None) if may_determine else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(policy.DETERMINE)
+        if form.is_valid():
+            d = form.cleaned_data
+            if _attempt(
+                request, lambda: services.open_period(_ctx(request), d["code"], d["label"])
+            ):
+                messages.success(request, _("The period was opened."))
+                return redirect("registration_period_list")
+    return render(
+        request,
+        "registration/period_list.html",
+        {
+            "periods": periods()[:LIST_LIMIT],
+            "form": form,
+            "determine_form": DetermineForm() if may_determine else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_determine(request: HttpRequest, period_id: int) -> HttpResponse:
+    """Penetapan: apply the period's accepted proposals to the registry."""
+    policy.require(request.user, policy.DETERMINE)
+    period = _get_or_404(periods(), period_id)
+    form = DetermineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the decree number of the penetapan."))
+        return redirect("registration_period_list")
+    number = form.cleaned_data["decree_number"]
+    if _attempt(request, lambda: services.determine(_ctx(request), period, number)):
+        messages.success(
+            request,
+            _("The period %(code)s was determined; its proposals are applied to the registry.")
+            % {"code": period.code},
+        )
+    return redirect("registration_period_list")
