@@ -11,7 +11,17 @@ from accounts.models import User
 from registry.models import Household, Status
 from wilayah.selectors import within_scope
 
-from .models import Decision, Meeting, Proposal, ProposalStatus, Submission, SubmissionStatus, Visit
+from .models import (
+    Decision,
+    Meeting,
+    Period,
+    Proposal,
+    ProposalStatus,
+    Submission,
+    SubmissionStatus,
+    Visit,
+)
+from .services.visits import ENUMERATOR_ROLES
 
 
 @dataclass(frozen=True)
@@ -111,3 +121,19 @@ def final_prelist(user: User, meeting: Meeting) -> Prelist:
             pk__in=accepted.filter(household__isnull=False).values("household_id"),
         ),
     )
+
+
+def meetings_for(user: User) -> QuerySet[Meeting]:
+    return policy.scoped(user, Meeting.objects.all(), "village__code")
+
+
+def enumerators_for(regency_code: str) -> QuerySet[User]:
+    """Active Dinas Sosial officers bound to the regency (who may be sent on visits)."""
+    return User.objects.filter(
+        role__in=ENUMERATOR_ROLES, region_id=regency_code, is_active=True
+    ).order_by("username")
+
+
+def periods(status: str | None = None) -> QuerySet[Period]:
+    qs = Period.objects.all()
+    return qs.filter(status=status) if status else qs

@@ -48,14 +48,12 @@ from .models import (
     Kind,
     Meeting,
     MeetingStatus,
-    Period,
     PeriodStatus,
     Proposal,
     ProposalStatus,
     Submission,
     Visit,
 )
-from .services.visits import ENUMERATOR_ROLES
 
 LIST_LIMIT = 200
 
@@ -89,25 +87,6 @@ ACTION_LABELS = {
 }
 # Proposal actions a user takes on the proposal page; the others have their own pages.
 PAGE_ACTIONS = {"submit": services.submit, "withdraw": services.withdraw}
-
-
-# --- reads the selectors module does not offer yet (all through accounts.policy) -----------
-
-
-def meetings_for(user: User) -> QuerySet[Meeting]:
-    return policy.scoped(user, Meeting.objects.all(), "village__code")
-
-
-def enumerators_for(regency_code: str) -> QuerySet[User]:
-    """Active Dinas Sosial officers bound to the regency (who may be sent on visits)."""
-    return User.objects.filter(
-        role__in=ENUMERATOR_ROLES, region_id=regency_code, is_active=True
-    ).order_by("username")
-
-
-def periods(status: str | None = None) -> QuerySet[Period]:
-    qs = Period.objects.all()
-    return qs.filter(status=status) if status else qs
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -422,7 +401,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         request,
         "registration/meeting_list.html",
         {
-            "meetings": meetings_for(request.user).select_related("village")[:LIST_LIMIT],
+            "meetings": selectors.meetings_for(request.user).select_related("village")[:LIST_LIMIT],
             "form": form,
             "waiting": waiting,
         },
@@ -433,7 +412,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _get_or_404(meetings_for(request.user), meeting_id)
+    meeting = _get_or_404(selectors.meetings_for(request.user), meeting_id)
     decisions = {d.proposal_id: d for d in meeting.decisions.filter(proposal__isnull=False)}
     agenda = []
     if meeting.status == MeetingStatus.OPEN:
@@ -464,7 +443,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_decide(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _get_or_404(meetings_for(request.user), meeting_id)
+    meeting = _get_or_404(selectors.meetings_for(request.user), meeting_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or reject."))
@@ -486,7 +465,7 @@ def meeting_decide(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _get_or_404(meetings_for(request.user), meeting_id)
+    meeting = _get_or_404(selectors.meetings_for(request.user), meeting_id)
     if _attempt(request, lambda: services.close_meeting(_ctx(request), meeting)):
         messages.success(request, _("The meeting was closed; the final prelist is set."))
     return redirect("registration_meeting_detail", meeting_id=meeting.pk)
@@ -508,7 +487,7 @@ def visit_assign(request: HttpRequest) -> HttpResponse:
         .order_by("village_id", "id")[:LIST_LIMIT]
     )
     regency = _regency_of(request.user)
-    enumerators = list(enumerators_for(regency)) if regency else []
+    enumerators = list(selectors.enumerators_for(regency)) if regency else []
     form = AssignForm(request.POST or None, proposals=prelist, enumerators=enumerators)
     if request.method == "POST" and form.is_valid():
         chosen = [p for p in prelist if p.pk in set(form.cleaned_data["proposals"])]
@@ -616,7 +595,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         {
             "submissions": qs[:LIST_LIMIT],
             "status": status,
-            "compile_form": CompileForm(periods=list(periods(PeriodStatus.OPEN)))
+            "compile_form": CompileForm(periods=list(selectors.periods(PeriodStatus.OPEN)))
             if may_compile
             else None,
             "verified": verified,
@@ -630,11 +609,11 @@ def submission_compile(request: HttpRequest) -> HttpResponse:
     regency = _regency_of(request.user)
     if not regency:
         raise PermissionDenied(policy.COMPILE)
-    form = CompileForm(request.POST, periods=list(periods(PeriodStatus.OPEN)))
+    form = CompileForm(request.POST, periods=list(selectors.periods(PeriodStatus.OPEN)))
     if not form.is_valid():
         messages.error(request, _("Choose an open period."))
         return redirect("registration_submission_list")
-    period = _get_or_404(periods(), form.cleaned_data["period"])
+    period = _get_or_404(selectors.periods(), form.cleaned_data["period"])
     made: list[Submission] = []
     if _attempt(
         request, lambda: made.append(services.compile_submission(_ctx(request), regency, period))
@@ -740,7 +719,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
         request,
         "registration/period_list.html",
         {
-            "periods": periods()[:LIST_LIMIT],
+            "periods": selectors.periods()[:LIST_LIMIT],
             "form": form,
             "determine_form": DetermineForm() if may_determine else None,
         },
@@ -752,7 +731,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
 def period_determine(request: HttpRequest, period_id: int) -> HttpResponse:
     """Penetapan: apply the period's accepted proposals to the registry."""
     policy.require(request.user, policy.DETERMINE)
-    period = _get_or_404(periods(), period_id)
+    period = _get_or_404(selectors.periods(), period_id)
     form = DetermineForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the decree number of the penetapan."))
