@@ -28,7 +28,9 @@ demo: install
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py demo --scope $(DEMO_SCOPE) --households $(DEMO_HOUSEHOLDS)
 
+# The import worker runs beside the web server and stops with it.
 run: demo
+	$(PY) manage.py process_imports & trap 'kill $$!' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 # Browser tests drive the distribution's Chromium (never a downloaded browser build).
