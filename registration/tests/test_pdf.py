@@ -49,3 +49,19 @@ def test_the_signed_scan_is_stored_on_the_meeting(flow, meeting):
 
     meeting.refresh_from_db()
     assert meeting.berita_acara.read() == b"%PDF-1.4 signed"
+
+
+def test_the_meeting_page_offers_the_minutes_and_takes_the_signed_scan(client, flow, meeting):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(flow.village_operator())
+    page = client.get(reverse("registration_meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("registration_import_berita_acara", args=[meeting.pk]) in page
+    scan = SimpleUploadedFile("ba.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    client.post(
+        reverse("registration_import_signed_minutes", args=[meeting.pk]),
+        {"scan": scan, "next": reverse("registration_meeting_detail", args=[meeting.pk])},
+    )
+    meeting.refresh_from_db()
+    assert meeting.berita_acara.name.endswith(".pdf")
