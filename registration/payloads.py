@@ -22,29 +22,12 @@ from django.utils.translation import gettext as _
 
 from registry import identity
 from registry.models import InactiveReason
-from registry.services import FamilyData, MemberData
+from registry.services import MEMBER_CORRECTABLE, FamilyData, MemberData
 
 from .models import Kind
 
 HOUSEHOLD_FIELDS = {"address", "rt", "rw"}
-MEMBER_FIELDS = {
-    "nik",
-    "name",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "relation_to_household_head",
-    "relation_to_family_head",
-    "family_order",
-    "marital_status",
-    "pregnant",
-    "disability",
-    "chronic_illness",
-    "school_participation",
-    "education",
-    "work_sector",
-    "employment_status",
-}
+MEMBER_FIELDS = MEMBER_CORRECTABLE
 _REQUIRED_MEMBER = [
     "nik",
     "name",

@@ -83,6 +83,27 @@ def _identity_errors(families: list[FamilyData]) -> dict[str, str]:
     return errors
 
 
+def _new_member(household: Household, family: Family, data: MemberData) -> Member:
+    """An unsaved Member of `family` in `household` from validated data."""
+    return Member(
+        household=household,
+        family=family,
+        village_id=household.village_id,
+        nik=identity.normalize_digits(data.nik),
+        name=data.name.strip(),
+        name_key=name_key(data.name),
+        birth_place=data.birth_place,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        relation_to_household_head=data.relation_to_household_head,
+        relation_to_family_head=data.relation_to_family_head,
+        family_order=data.family_order,
+        marital_status=data.marital_status,
+        pregnant=data.pregnant,
+        **data.attributes,
+    )
+
+
 @transaction.atomic
 def create_household(
     ctx: audit.Context,
@@ -114,23 +135,7 @@ def create_household(
             household=household, kk_number=identity.normalize_digits(fam.kk_number)
         )
         for m in fam.members:
-            Member.objects.create(
-                household=household,
-                family=family,
-                village=village,
-                nik=identity.normalize_digits(m.nik),
-                name=m.name.strip(),
-                name_key=name_key(m.name),
-                birth_place=m.birth_place,
-                birth_date=m.birth_date,
-                sex=m.sex,
-                relation_to_household_head=m.relation_to_household_head,
-                relation_to_family_head=m.relation_to_family_head,
-                family_order=m.family_order,
-                marital_status=m.marital_status,
-                pregnant=m.pregnant,
-                **m.attributes,
-            )
+            _new_member(household, family, m).save()
     audit.record(
         ctx,
         "registry.household.create",
@@ -289,23 +294,8 @@ def add_member(
     family = household.families.filter(kk_number=kk).first()
     if family is None:
         family = Family.objects.create(household=household, kk_number=kk)
-    member = Member.objects.create(
-        household=household,
-        family=family,
-        village_id=household.village_id,
-        nik=identity.normalize_digits(data.nik),
-        name=data.name.strip(),
-        name_key=name_key(data.name),
-        birth_place=data.birth_place,
-        birth_date=data.birth_date,
-        sex=data.sex,
-        relation_to_household_head=data.relation_to_household_head,
-        relation_to_family_head=data.relation_to_family_head,
-        family_order=data.family_order,
-        marital_status=data.marital_status,
-        pregnant=data.pregnant,
-        **data.attributes,
-    )
+    member = _new_member(household, family, data)
+    member.save()
     audit.record(
         ctx,
         "registry.member.create",
