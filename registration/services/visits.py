@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from registry.instrument import validate_answers
 from registry.services import current_instrument
 
 from .. import payloads
-from ..models import Proposal, Visit, VisitResult
+from ..models import Proposal, Visit, VisitPhoto, VisitResult
 from ..transitions import transition
 
 ENUMERATOR_ROLES = {Role.VERIFIER_KABUPATEN, Role.OPERATOR_KABUPATEN}
@@ -63,9 +64,11 @@ def record_visit(
     visited_at: datetime,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    photos: Iterable[File] = (),
 ) -> Visit:
     """Record the visit's result. Result 1 (verified) needs complete, valid instrument answers
-    and moves the proposal on; results 2-5 stop it with the result as the reason."""
+    and moves the proposal on; results 2-5 stop it with the result as the reason. Photos of
+    the house are kept with the visit."""
     proposal = visit.proposal
     if visit.result is not None:
         raise ValidationError(_("This visit has already been recorded."))
@@ -82,11 +85,12 @@ def record_visit(
     visit.result, visit.answers, visit.visited_at = result, answers, visited_at
     visit.latitude, visit.longitude, visit.officer = latitude, longitude, ctx.actor
     visit.save()
+    stored = [VisitPhoto.objects.create(visit=visit, file=photo) for photo in photos]
     audit.record(
         ctx,
         "registration.visit.record",
         visit,
-        {"result": [None, result]},
+        {"result": [None, result], "photos": [None, len(stored)]},
         region_code=proposal.village_id,
     )
     return visit

@@ -99,3 +99,18 @@ def test_each_role_sees_its_own_queue_with_counts_and_age(flow, make_user):
     assert selectors.village_progress(flow.village_operator(), "32.01") == {
         VILLAGE_A: {ProposalStatus.VISIT_ASSIGNED: 1}
     }
+
+
+def test_photos_of_the_house_are_kept_with_the_visit(flow):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from registration.models import Kind, VisitResult
+
+    proposal = flow.propose(Kind.NEW_HOUSEHOLD, new_household_payload(301, "Rina Wati"))
+    flow.through_meeting([proposal])
+    visit = services.assign_visits(Context(flow.kabupaten), [proposal], flow.verifier)[0]
+    photo = SimpleUploadedFile("rumah.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")
+    services.record_visit(
+        Context(flow.verifier), visit, VisitResult.NOT_FOUND, {}, timezone.now(), photos=[photo]
+    )
+    assert visit.photos.get().file.read() == b"\xff\xd8\xff jpeg"
