@@ -1,6 +1,7 @@
 """Forms of the registration pages. They parse input into the plain values and payloads the
 services take; the services check the rules (NIK/KK, permissions, transitions)."""
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -192,6 +193,22 @@ class AssignForm(forms.Form):
         self.fields["enumerator"].widget.attrs["class"] = "form-select"
 
 
+class PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files from one input (Django's documented multiple-upload pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("widget", PhotosInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(PhotosField, self).clean(f, initial) for f in files if f]
+
+
 class VisitForm(forms.Form):
     """The visit's result, and for result 1 the instrument's answers as `q_<key>` fields."""
 
@@ -219,6 +236,7 @@ class VisitForm(forms.Form):
         min_value=Decimal("94"),
         max_value=Decimal("142"),
     )
+    photos = PhotosField(label=_("Photos of the house"), required=False)
 
     def __init__(self, *args: Any, definition: dict, lang: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -322,3 +340,193 @@ class DetermineForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+# --- proposals about an existing household or member ---------------------------------------
+
+
+def _source_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Source"), choices=ProposalSource.choices)
+
+
+def _clean_code(value: str) -> str:
+    return value.zfill(3) if value else ""
+
+
+class ChangeForm(forms.Form):
+    """Base of the forms for a change to an existing record. `payload()` gives what the
+    service takes; `initial_from(payload)` refills the form to revise a proposal. With
+    `revising`, the source is the proposal's and is not asked again."""
+
+    source = _source_field()
+
+    def __init__(self, *args: Any, revising: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if revising:
+            del self.fields["source"]
+        _style(self)
+
+    def payload(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class ReasonChangeForm(ChangeForm):
+    """Deactivate a household, or remove a member (death, moving out, ...)."""
+
+    reason = forms.ChoiceField(label=_("Reason"))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, reasons: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "—"), *reasons]
+
+    def payload(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"reason": d["reason"], "note": d["note"].strip()}
+
+
+class MoveHouseholdForm(ChangeForm):
+    """The village the household moves to (anywhere: the village it leaves proposes it)."""
+
+    village_code = RegionField(label=_("New village"), min_level=4)
+    address = forms.CharField(label=_("New address"), max_length=200)
+    rt = forms.CharField(label="RT", max_length=3, required=False, validators=[_rt_rw])
+    rw = forms.CharField(label="RW", max_length=3, required=False, validators=[_rt_rw])
+
+    def __init__(self, *args: Any, current_village: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.current_village = current_village
+
+    def clean_village_code(self) -> str:
+        code = self.cleaned_data["village_code"]
+        if code == self.current_village:
+            raise forms.ValidationError(_("Choose a village other than the current one."))
+        return code
+
+    def clean_rt(self) -> str:
+        return _clean_code(self.cleaned_data["rt"])
+
+    def clean_rw(self) -> str:
+        return _clean_code(self.cleaned_data["rw"])
+
+    def payload(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "village_code": d["village_code"],
+            "address": d["address"].strip(),
+            "rt": d["rt"],
+            "rw": d["rw"],
+        }
+
+
+NEW_KK = "new"
+
+
+class AddMemberForm(ChangeForm):
+    """A member joining one of the household's KKs, or a new KK of the household; the member's
+    own fields are a MemberForm beside it."""
+
+    family = forms.ChoiceField(label=_("KK"))
+    new_kk_number = forms.CharField(
+        label=_("New KK number"), max_length=16, required=False, validators=[_digits16]
+    )
+
+    def __init__(self, *args: Any, families: list[tuple[str, int]], **kwargs: Any):
+        """`families`: (KK number, members in it) for each KK of the household."""
+        super().__init__(*args, **kwargs)
+        self.sizes = dict(families)
+        self.fields["family"].choices = [(kk, f"KK {kk}") for kk, _n in families] + [
+            (NEW_KK, _("A new KK (give its number)"))
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("family") == NEW_KK and not data.get("new_kk_number"):
+            self.add_error("new_kk_number", _("Give the number of the new KK."))
+        return data
+
+    def kk_number(self) -> str:
+        d = self.cleaned_data
+        return d["new_kk_number"] if d["family"] == NEW_KK else d["family"]
+
+    def family_order(self) -> int:
+        return self.sizes.get(self.kk_number(), 0) + 1
+
+
+def member_initial(member: dict[str, Any]) -> dict[str, Any]:
+    """A payload's member dict as MemberForm initial data."""
+    return {k: member.get(k) for k in MemberForm.base_fields}
+
+
+HOUSEHOLD_CORRECTABLE = ("address", "rt", "rw")
+MEMBER_CORRECTABLE = (
+    "nik",
+    "name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "relation_to_household_head",
+    "relation_to_family_head",
+    "marital_status",
+)
+_CODED = ("relation_to_household_head", "relation_to_family_head", "marital_status")
+
+
+class CorrectionForm(ChangeForm):
+    """The corrected values of a household's address or a member's identity; the fields start
+    at the current values and only those changed become the proposal's changes."""
+
+    def __init__(
+        self, *args: Any, current: dict[str, Any], definition: dict, lang: str, **kwargs: Any
+    ):
+        self.current = current
+        super().__init__(*args, **kwargs)
+        for name in current:
+            self.fields[name] = _correction_field(name, definition, lang)
+        _style(self)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not self.payload()["changes"]:
+            raise forms.ValidationError(_("Change at least one value."))
+        return data
+
+    def payload(self) -> dict[str, Any]:
+        changes = {}
+        for name, old in self.current.items():
+            new = _payload_value(name, self.cleaned_data.get(name))
+            if new != _payload_value(name, old):
+                changes[name] = new
+        return {"changes": changes}
+
+
+def _correction_field(name: str, definition: dict, lang: str) -> forms.Field:
+    if name == "address":
+        return forms.CharField(label=_("Address"), max_length=200)
+    if name in ("rt", "rw"):
+        return forms.CharField(
+            label=name.upper(), max_length=3, required=False, validators=[_rt_rw]
+        )
+    if name in _CODED or name in ("sex", "birth_date", "name"):
+        field = copy.deepcopy(MemberForm.base_fields[name])
+        if name in _CODED:
+            field.choices = _code_choices(definition, definition["member_fields"][name], lang)
+        return field
+    if name == "nik":
+        return forms.CharField(label="NIK", max_length=16)
+    return forms.CharField(label=_("Birth place"), max_length=60, required=False)
+
+
+def _payload_value(name: str, value: Any) -> Any:
+    """A value as the payload stores it: dates as ISO text, codes as numbers, RT/RW padded."""
+    if value in (None, ""):
+        return ""
+    if name == "birth_date":
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if name in _CODED:
+        return int(value)
+    if name in ("rt", "rw"):
+        return _clean_code(str(value))
+    return str(value).strip()

@@ -6,7 +6,19 @@ urlpatterns = [
     path("", views.queues, name="registration_queues"),
     path("daftar/", views.proposal_list, name="registration_proposal_list"),
     path("baru/", views.proposal_create, name="registration_proposal_create"),
+    path(
+        "rumah-tangga/<int:household_id>/<str:kind>/",
+        views.household_change,
+        name="registration_household_change",
+    ),
+    path(
+        "anggota/<int:member_id>/<str:kind>/",
+        views.member_change,
+        name="registration_member_change",
+    ),
+    path("xlsform.xlsx", views.xlsform, name="registration_xlsform"),
     path("<int:proposal_id>/", views.proposal_detail, name="registration_proposal_detail"),
+    path("<int:proposal_id>/ubah/", views.proposal_revise, name="registration_proposal_revise"),
     path(
         "<int:proposal_id>/<str:action>/",
         views.proposal_action,

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,23 +22,32 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import policy
 from accounts.models import User
 from audit import services as audit
+from registry import selectors as registry
 from registry.instrument import member_label, shipped_definition
+from registry.models import Household, InactiveReason, Member
 from registry.services import current_instrument
 from wilayah import selectors as regions
 from wilayah.selectors import within_scope
 
 from . import selectors, services, transitions
 from .forms import (
+    NEW_KK,
+    AddMemberForm,
     AssignForm,
+    ChangeForm,
     CompileForm,
+    CorrectionForm,
     DecisionForm,
     DetermineForm,
     MeetingForm,
+    MemberForm,
     MemberFormSet,
+    MoveHouseholdForm,
     NewHouseholdForm,
     PeriodForm,
     ProposalFilterForm,
     RatifyForm,
+    ReasonChangeForm,
     ReasonForm,
     ReturnForm,
     VisitForm,
@@ -54,6 +63,8 @@ from .models import (
     Submission,
     Visit,
 )
+from .offline.xlsform import build_xlsform, form_id
+from .services.proposals import EDITABLE
 
 LIST_LIMIT = 200
 
@@ -343,6 +354,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "page_actions": [(a, ACTION_LABELS[a]) for a in allowed if a in PAGE_ACTIONS],
             "may_decide": "accept" in allowed,
             "may_assign": "assign_visit" in allowed,
+            "may_revise": _may_revise(request.user, proposal),
             "reason_form": ReasonForm(),
         },
     )
@@ -362,6 +374,264 @@ def proposal_action(request: HttpRequest, proposal_id: int, action: str) -> Http
     if _attempt(request, lambda: call(_ctx(request, reason), *args)):
         messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+
+
+# --- proposals about an existing household or member ----------------------------------------
+
+
+HOUSEHOLD_KINDS = (Kind.ADD_MEMBER, Kind.CORRECT_DATA, Kind.MOVE_HOUSEHOLD, Kind.DEACTIVATE)
+MEMBER_KINDS = (Kind.REMOVE_MEMBER, Kind.CORRECT_DATA)
+MEMBER_REASONS = [
+    (r.value, r.label)
+    for r in (
+        InactiveReason.DECEASED,
+        InactiveReason.MOVED,
+        InactiveReason.DUPLICATE,
+        InactiveReason.NO_VALID_NIK,
+        InactiveReason.NOT_FOUND,
+    )
+]
+HOUSEHOLD_FIELDS = ("address", "rt", "rw")
+MEMBER_FIELDS = (
+    "nik",
+    "name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "relation_to_household_head",
+    "relation_to_family_head",
+    "marital_status",
+)
+
+
+def _registry_household_or_404(user: User, household_id: int) -> Household:
+    try:
+        return registry.household_for(user, household_id)
+    except Household.DoesNotExist:
+        raise Http404 from None
+
+
+def _registry_member_or_404(user: User, member_id: int) -> Member:
+    try:
+        return registry.member_for(user, member_id)
+    except Member.DoesNotExist:
+        raise Http404 from None
+
+
+def _family_sizes(household: Household) -> list[tuple[str, int]]:
+    families = household.families.annotate(size=Count("members")).order_by("id")
+    return [(f.kk_number, f.size) for f in families]
+
+
+def _current_values(household: Household, member: Member | None) -> dict[str, Any]:
+    """What a correction starts from: the record's values now."""
+    if member is None:
+        return {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
+    return {f: getattr(member, f) for f in MEMBER_FIELDS}
+
+
+def _change_forms(
+    request: HttpRequest,
+    kind: str,
+    household: Household,
+    member: Member | None,
+    payload: dict[str, Any] | None = None,
+) -> tuple[ChangeForm, MemberForm | None]:
+    """The form of a change proposal (and the member form of 'add member'), bound to the POST
+    or, when revising, filled from the proposal's payload."""
+    data = request.POST if request.method == "POST" else None
+    revising = payload is not None
+    payload = payload or {}
+    common: dict[str, Any] = {"data": data, "revising": revising}
+    if kind in (Kind.DEACTIVATE, Kind.REMOVE_MEMBER):
+        reasons = InactiveReason.choices if kind == Kind.DEACTIVATE else MEMBER_REASONS
+        return ReasonChangeForm(initial=payload, reasons=reasons, **common), None
+    if kind == Kind.MOVE_HOUSEHOLD:
+        return MoveHouseholdForm(
+            initial=payload, current_village=household.village_id, **common
+        ), None
+    definition, lang = _definition(), _lang()
+    if kind == Kind.ADD_MEMBER:
+        kk = payload.get("kk_number")
+        families = _family_sizes(household)
+        known = kk in dict(families)
+        initial = {"family": kk if known else NEW_KK, "new_kk_number": "" if known else kk}
+        person = payload.get("member") or {}
+        member_form = MemberForm(
+            data,
+            prefix="m",
+            initial={k: person.get(k) for k in MemberForm.base_fields},
+            definition=definition,
+            lang=lang,
+        )
+        form = AddMemberForm(initial=initial if revising else {}, families=families, **common)
+        return form, member_form
+    current = _current_values(household, member)
+    initial = current | (payload.get("changes") or {})
+    form = CorrectionForm(
+        initial=initial, current=current, definition=definition, lang=lang, **common
+    )
+    return form, None
+
+
+def _change_payload(kind: str, form: ChangeForm, member_form: MemberForm | None) -> dict:
+    if kind == Kind.ADD_MEMBER and isinstance(form, AddMemberForm) and member_form is not None:
+        return {
+            "kk_number": form.kk_number(),
+            "member": member_form.as_payload(form.family_order()),
+        }
+    return form.payload()
+
+
+def _change_errors_to_forms(
+    error: ValidationError, form: ChangeForm, member_form: MemberForm | None
+) -> None:
+    """The service's field errors ('changes.nik', 'member.nik', 'kk_number') next to their
+    fields; the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errs in error.message_dict.items():
+        text = " ".join(errs)
+        field = key.removeprefix("changes.")
+        if key == "kk_number" and "family" in form.fields:
+            new = form.cleaned_data.get("family") == NEW_KK
+            form.add_error("new_kk_number" if new else "family", text)
+        elif key.startswith("member.") and member_form is not None:
+            name = key.removeprefix("member.")
+            member_form.add_error(name if name in member_form.fields else None, text)
+        elif field in form.fields:
+            form.add_error(field, text)
+        else:
+            form.add_error(None, text)
+
+
+def _saved_message(request: HttpRequest, proposal: Proposal) -> None:
+    if proposal.warnings:
+        messages.warning(
+            request,
+            _("The proposal was saved as a draft, with warnings: check them before you submit it."),
+        )
+    else:
+        messages.success(request, _("The proposal was saved as a draft."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_change(request: HttpRequest, household_id: int, kind: str) -> HttpResponse:
+    """Propose a change to a household of the registry: add a member, correct its address,
+    move it, deactivate it."""
+    if kind not in HOUSEHOLD_KINDS:
+        raise Http404
+    household = _registry_household_or_404(request.user, household_id)
+    return _change_page(request, kind, household, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_change(request: HttpRequest, member_id: int, kind: str) -> HttpResponse:
+    """Propose a change to a member: remove them (death, moving out, ...) or correct data."""
+    if kind not in MEMBER_KINDS:
+        raise Http404
+    member = _registry_member_or_404(request.user, member_id)
+    return _change_page(request, kind, member.household, member)
+
+
+def _change_page(
+    request: HttpRequest, kind: str, household: Household, member: Member | None
+) -> HttpResponse:
+    policy.require(request.user, policy.PROPOSE, household.village_id)
+    form, member_form = _change_forms(request, kind, household, member)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (member_form is None or member_form.is_valid())
+    ):
+        try:
+            proposal = services.propose(
+                _ctx(request),
+                kind,
+                form.cleaned_data["source"],
+                household.village_id,
+                _change_payload(kind, form, member_form),
+                household=household,
+                member=member,
+            )
+        except ValidationError as error:
+            _change_errors_to_forms(error, form, member_form)
+        else:
+            _saved_message(request, proposal)
+            return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+    return _render_change(request, kind, household, member, form, member_form)
+
+
+def _render_change(
+    request: HttpRequest,
+    kind: str,
+    household: Household,
+    member: Member | None,
+    form: ChangeForm,
+    member_form: MemberForm | None,
+    proposal: Proposal | None = None,
+) -> HttpResponse:
+    invalid = request.method == "POST" and (
+        form.errors or (member_form is not None and member_form.errors)
+    )
+    return render(
+        request,
+        "registration/change_form.html",
+        {
+            "kind_label": Kind(kind).label,
+            "household": household,
+            "member": member,
+            "region_label": regions.label(household.village_id),
+            "form": form,
+            "member_form": member_form,
+            "proposal": proposal,
+        },
+        status=400 if invalid else 200,
+    )
+
+
+def _may_revise(user: User, proposal: Proposal) -> bool:
+    return (
+        proposal.kind in (*HOUSEHOLD_KINDS, *MEMBER_KINDS)
+        and proposal.household_id is not None
+        and proposal.status in EDITABLE
+        and policy.can(user, policy.PROPOSE, proposal.village_id)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_revise(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Fix the payload of a draft or returned proposal; a returned one goes back up with its
+    submission when the regency resubmits it."""
+    proposal = _get_or_404(
+        selectors.proposals_for(request.user).select_related("household", "member"), proposal_id
+    )
+    if not _may_revise(request.user, proposal):
+        policy.require(request.user, policy.PROPOSE, proposal.village_id)
+        messages.error(request, _("This proposal cannot be changed now."))
+        return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+    household, member = proposal.household, proposal.member
+    form, member_form = _change_forms(
+        request, proposal.kind, household, member, payload=proposal.payload
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (member_form is None or member_form.is_valid())
+    ):
+        payload = _change_payload(proposal.kind, form, member_form)
+        try:
+            services.revise(_ctx(request), proposal, payload)
+        except ValidationError as error:
+            _change_errors_to_forms(error, form, member_form)
+        else:
+            messages.success(request, _("The proposal was changed."))
+            return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+    return _render_change(request, proposal.kind, household, member, form, member_form, proposal)
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -515,8 +785,37 @@ def visit_assign(request: HttpRequest) -> HttpResponse:
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
     """My visits: those assigned to me that wait for their result."""
-    visits = selectors.visits_to_record(request.user).order_by("assigned_at", "id")
-    return render(request, "registration/visit_list.html", {"visits": visits[:LIST_LIMIT]})
+    visits = list(
+        selectors.visits_to_record(request.user)
+        .select_related("proposal")
+        .order_by("assigned_at", "id")[:LIST_LIMIT]
+    )
+    may_import = policy.role_allows(request.user, policy.VERIFY)
+    villages = sorted({v.proposal.village_id for v in visits}) if may_import else []
+    names = regions.names(villages)
+    return render(
+        request,
+        "registration/visit_list.html",
+        {
+            "visits": visits,
+            "may_import": may_import,
+            "package_villages": [(code, names.get(code, code)) for code in villages],
+        },
+    )
+
+
+@login_required
+@require_GET
+def xlsform(request: HttpRequest) -> HttpResponse:
+    """The XLSForm of the current instrument, for ODK Collect / KoboCollect (no personal
+    data in it)."""
+    definition = _definition()
+    response = HttpResponse(
+        build_xlsform(definition),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{form_id(definition)}.xlsx"'
+    return response
 
 
 @login_required
@@ -525,7 +824,7 @@ def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Record a visit's result; result 1 needs the instrument's required answers."""
     visit: Visit = _get_or_404(selectors.visits_to_record(request.user), visit_id)
     definition, lang = _definition(), _lang()
-    form = VisitForm(request.POST or None, definition=definition, lang=lang)
+    form = VisitForm(request.POST or None, request.FILES or None, definition=definition, lang=lang)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -537,6 +836,7 @@ def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
                 d["visited_at"],
                 d["latitude"],
                 d["longitude"],
+                photos=d["photos"],
             )
         except (ValidationError, transitions.TransitionRefused) as error:
             _visit_errors_to_form(error, form)

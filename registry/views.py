@@ -261,6 +261,7 @@ def _render_household(
         "status_changes": selectors.status_history(household)[:50],
         "history": _audit_history(user, household, definition),
         "can_change": can_change,
+        "can_propose": policy.can(user, policy.PROPOSE, household.village_id),
         "address_form": address_form if can_change else None,
         "status_form": status_form if can_change else None,
         **_time_zone_context(household.village_id),
@@ -396,6 +397,7 @@ def _render_member(
         "status_changes": selectors.status_history(member)[:50],
         "history": _audit_history(request.user, member, definition),
         "status_form": status_form if can_change else None,
+        "can_propose": policy.can(request.user, policy.PROPOSE, member.village_id),
         **_time_zone_context(member.village_id),
     }, status=status)
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from conftest import VILLAGE_A
+from conftest import VILLAGE_A, VILLAGE_B
 from registration.models import Proposal, ProposalStatus, Submission, SubmissionStatus
 from registration.tests.conftest import new_household_payload, nik
 from registry.models import Household, Member
@@ -276,8 +276,257 @@ def test_a_visit_with_result_1_needs_the_required_answers(web, flow):
     assert proposal.status == ProposalStatus.VISIT_ASSIGNED
 
 
+def test_the_verifier_attaches_photos_of_the_house_to_the_visit(web, flow):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from audit.services import Context
+    from registration import services
+
+    proposal = flow.propose("new_household", new_household_payload(serial=208))
+    flow.through_meeting([proposal])
+    visit = services.assign_visits(Context(flow.kabupaten), [proposal], flow.verifier)[0]
+    photos = [
+        SimpleUploadedFile(f"rumah-{i}.jpg", b"\xff\xd8\xff" + bytes([i]), "image/jpeg")
+        for i in range(2)
+    ]
+    data = visit_form({}, result=2) | {"photos": photos}
+    response = web(flow.verifier).post(reverse("registration_visit_record", args=[visit.pk]), data)
+    assert response.status_code == 302
+    assert visit.photos.count() == 2
+
+
 def test_proposals_of_another_village_are_not_found(web, flow, make_user):
     proposal = flow.propose("new_household", new_household_payload(serial=207))
     other = make_user(Role.OPERATOR_DESA, "32.01.01.1002")
     response = web(other).get(reverse("registration_proposal_detail", args=[proposal.pk]))
     assert response.status_code == 404
+
+
+# --- proposals about an existing household or member ---------------------------------------
+
+
+def registry_household(make_household, village: str = VILLAGE_A) -> Household:
+    return make_household(village=village, nik=nik(301), kk="3201010101200001")
+
+
+def member_post(serial: int, **extra) -> dict:
+    data = {
+        "m-nik": nik(serial),
+        "m-name": "Rina Marlina",
+        "m-sex": "P",
+        "m-birth_date": "2015-06-01",
+        "m-relation_to_household_head": "3",
+        "m-relation_to_family_head": "3",
+        "m-marital_status": "1",
+    }
+    return data | extra
+
+
+def household_change_cases(household: Household) -> list[tuple[str, dict, dict]]:
+    """(kind, form data, the payload the service must receive)."""
+    return [
+        (
+            "deactivate",
+            {"reason": "not_eligible", "note": "Sudah mampu"},
+            {"reason": "not_eligible", "note": "Sudah mampu"},
+        ),
+        (
+            "move_household",
+            {"village_code": VILLAGE_B, "address": "Jl. Baru 5", "rt": "2", "rw": ""},
+            {"village_code": VILLAGE_B, "address": "Jl. Baru 5", "rt": "002", "rw": ""},
+        ),
+        (
+            "add_member",
+            {"family": "3201010101200001"} | member_post(302),
+            {
+                "kk_number": "3201010101200001",
+                "member": {
+                    "nik": nik(302),
+                    "name": "Rina Marlina",
+                    "sex": "P",
+                    "birth_date": "2015-06-01",
+                    "relation_to_household_head": 3,
+                    "relation_to_family_head": 3,
+                    "family_order": 2,
+                    "marital_status": 1,
+                },
+            },
+        ),
+        (
+            "correct_data",
+            {"address": "Kp. Sukamaju No. 7", "rt": household.rt, "rw": household.rw},
+            {"changes": {"address": "Kp. Sukamaju No. 7"}},
+        ),
+    ]
+
+
+def test_the_household_page_offers_its_village_operator_to_propose_changes(
+    web, flow, make_household
+):
+    household = registry_household(make_household)
+    page = follow_text(
+        web(flow.village_operator()).get(reverse("household_detail", args=[household.pk]))
+    )
+    for kind in ("add_member", "correct_data", "move_household", "deactivate"):
+        assert reverse("registration_household_change", args=[household.pk, kind]) in page
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_each_household_change_form_proposes_a_draft_with_its_payload(
+    web, flow, make_household, case
+):
+    household = registry_household(make_household)
+    kind, data, payload = household_change_cases(household)[case]
+    client = web(flow.village_operator())
+    url = reverse("registration_household_change", args=[household.pk, kind])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"source": "rt_rw_dusun"} | data)
+    assert response.status_code == 302, follow_text(response)[:3000]
+    proposal = Proposal.objects.get()
+    assert response["Location"] == reverse("registration_proposal_detail", args=[proposal.pk])
+    assert (proposal.kind, proposal.status, proposal.source) == (kind, "draft", "rt_rw_dusun")
+    assert (proposal.household, proposal.member, proposal.village_id) == (
+        household,
+        None,
+        VILLAGE_A,
+    )
+    assert proposal.payload == payload
+
+
+def test_a_member_can_be_proposed_into_a_new_kk_of_the_household(web, flow, make_household):
+    household = registry_household(make_household)
+    url = reverse("registration_household_change", args=[household.pk, "add_member"])
+    data = {"source": "self_registration", "family": "new", "new_kk_number": "3201010101200002"}
+    response = web(flow.village_operator()).post(url, data | member_post(303))
+    assert response.status_code == 302, follow_text(response)[:3000]
+    payload = Proposal.objects.get().payload
+    assert payload["kk_number"] == "3201010101200002"
+    assert payload["member"]["family_order"] == 1
+
+
+def test_a_member_page_proposes_removal_and_correction_of_that_member(web, flow, make_household):
+    household = registry_household(make_household)
+    member = household.members.get()
+    client = web(flow.village_operator())
+    page = follow_text(client.get(reverse("member_detail", args=[member.pk])))
+    assert reverse("registration_member_change", args=[member.pk, "remove_member"]) in page
+
+    url = reverse("registration_member_change", args=[member.pk, "remove_member"])
+    response = client.post(url, {"source": "rt_rw_dusun", "reason": "deceased", "note": ""})
+    assert response.status_code == 302, follow_text(response)[:3000]
+    removal = Proposal.objects.get()
+    assert (removal.kind, removal.member, removal.household) == ("remove_member", member, household)
+    assert removal.payload == {"reason": "deceased", "note": ""}
+
+    url = reverse("registration_member_change", args=[member.pk, "correct_data"])
+    current = client.get(url).context["form"].initial
+    data = {k: v for k, v in current.items() if v is not None} | {
+        "source": "self_registration",
+        "name": "Budi Santosa",
+        "birth_date": "1985-08-13",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, follow_text(response)[:3000]
+    correction = Proposal.objects.latest("id")
+    assert (correction.kind, correction.member) == ("correct_data", member)
+    assert correction.payload == {"changes": {"name": "Budi Santosa", "birth_date": "1985-08-13"}}
+
+
+def test_an_invalid_nik_of_a_new_member_is_shown_next_to_its_field(web, flow, make_household):
+    household = registry_household(make_household)
+    url = reverse("registration_household_change", args=[household.pk, "add_member"])
+    data = {"source": "self_registration", "family": "3201010101200001"}
+    response = web(flow.village_operator()).post(url, data | member_post(304, **{"m-nik": "1234"}))
+    assert response.status_code == 400
+    assert "nik" in response.context["member_form"].errors
+    assert not Proposal.objects.exists()
+
+
+def test_a_correction_that_changes_nothing_is_refused(web, flow, make_household):
+    household = registry_household(make_household)
+    url = reverse("registration_household_change", args=[household.pk, "correct_data"])
+    data = {"source": "self_registration", "address": household.address}
+    data |= {"rt": household.rt, "rw": household.rw}
+    response = web(flow.village_operator()).post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert not Proposal.objects.exists()
+
+
+def test_an_operator_of_another_village_cannot_propose_changes_to_a_household(
+    web, flow, make_household
+):
+    household = registry_household(make_household)
+    member = household.members.get()
+    client = web(flow.village_operator(VILLAGE_B))
+    for kind in ("add_member", "correct_data", "move_household", "deactivate"):
+        url = reverse("registration_household_change", args=[household.pk, kind])
+        assert client.get(url).status_code == 404, kind
+        assert client.post(url, {"source": "self_registration"}).status_code == 404, kind
+    for kind in ("remove_member", "correct_data"):
+        url = reverse("registration_member_change", args=[member.pk, kind])
+        assert client.post(url, {"source": "self_registration"}).status_code == 404, kind
+    assert not Proposal.objects.exists()
+
+
+def test_a_returned_proposal_is_revised_on_the_web_and_goes_back_with_its_submission(
+    web, flow, make_household
+):
+    from audit.services import Context
+    from registration import services
+
+    household = registry_household(make_household)
+    client = web(flow.village_operator())
+    url = reverse("registration_household_change", args=[household.pk, "move_household"])
+    data = {"source": "self_registration", "village_code": VILLAGE_B, "address": "Jl. Lama 1"}
+    client.post(url, data)
+    proposal = Proposal.objects.get()
+    flow.through_meeting([proposal])
+    flow.verify([proposal])
+    submission = flow.compile()
+    flow.ratify(submission)
+    reason = "Alamat tujuan tidak lengkap"
+    services.return_submission(Context(flow.provinsi), submission, reason)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.RETURNED
+
+    page = client.get(reverse("registration_proposal_detail", args=[proposal.pk]))
+    revise_url = reverse("registration_proposal_revise", args=[proposal.pk])
+    assert reason in follow_text(page) and revise_url in follow_text(page)
+    form = client.get(revise_url).context["form"]
+    assert form.initial["address"] == "Jl. Lama 1"
+    data = {"village_code": VILLAGE_B, "address": "Jl. Lama 1 No. 3", "rt": "4", "rw": "2"}
+    response = client.post(revise_url, data)
+    assert response.status_code == 302, follow_text(response)[:3000]
+    proposal.refresh_from_db()
+    assert proposal.payload == {
+        "village_code": VILLAGE_B,
+        "address": "Jl. Lama 1 No. 3",
+        "rt": "004",
+        "rw": "002",
+    }
+
+    url = reverse("registration_submission_action", args=[submission.pk, "resubmit"])
+    response = web(flow.kabupaten).post(url, follow=True)
+    assert "Resubmitted" in follow_text(response)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.COMPILED
+    page = web(flow.village_operator()).get(revise_url, follow=True)
+    assert "cannot be changed now" in follow_text(page)
+
+
+def test_the_xlsform_downloads_as_an_xlsx_with_a_survey_sheet(web, flow):
+    import io
+
+    from openpyxl import load_workbook
+
+    page = follow_text(web(flow.verifier).get(reverse("registration_visit_list")))
+    assert reverse("registration_xlsform") in page
+    assert reverse("registration_import_upload", args=["odk"]) in page
+    assert reverse("registration_import_upload", args=["package"]) in page
+    response = web(flow.verifier).get(reverse("registration_xlsform"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ".xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert "survey" in workbook.sheetnames
