@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import Role, User
+from registration.demo import seed_registration_demo
+from registration.models import Proposal
 from registry.models import Household
 from synth.generate import generate
 from synth.load import load_registry
@@ -65,6 +67,10 @@ class Command(BaseCommand):
             result = load_registry(out_dir)
             self.stdout.write(f"registry: synthetic population loaded ({result})")
         self._accounts(scope)
+        if not Proposal.objects.exists():
+            counts = seed_registration_demo(scope, seed)
+            summary = ", ".join(f"{status} {n}" for status, n in counts.items())
+            self.stdout.write(f"registration: DTKS update flow seeded ({summary})")
         self.stdout.write(f"demo ready in {time.perf_counter() - started:.1f} s")
 
     def _accounts(self, scope: str) -> None:
