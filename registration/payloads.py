@@ -17,9 +17,9 @@ MEMBER: {nik, name, sex, birth_date 'YYYY-MM-DD', relation_to_household_head,
 from datetime import date
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kesos.i18n import content_language
 from registry import identity
 from registry.models import InactiveReason
 from registry.services import MEMBER_CORRECTABLE, FamilyData, MemberData
@@ -38,10 +38,6 @@ _REQUIRED_MEMBER = [
     "family_order",
     "marital_status",
 ]
-
-
-def lang() -> str:
-    return "en" if (get_language() or "id").startswith("en") else "id"
 
 
 def member_data(d: dict[str, Any]) -> MemberData:
@@ -73,12 +69,12 @@ def families(payload: dict) -> list[FamilyData]:
 
 def _nik_error(value: str) -> str | None:
     parsed = identity.parse_nik(value)
-    return None if parsed.ok else identity.message(parsed.errors[0], lang())
+    return None if parsed.ok else identity.message(parsed.errors[0], content_language())
 
 
 def _kk_error(value: str) -> str | None:
     parsed = identity.parse_kk(value)
-    return None if parsed.ok else identity.message(parsed.errors[0], lang())
+    return None if parsed.ok else identity.message(parsed.errors[0], content_language())
 
 
 def _member_errors(d: Any, key: str) -> dict[str, str]:

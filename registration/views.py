@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import policy
 from accounts.models import User
 from audit import services as audit
+from kesos.i18n import content_language
 from registry import selectors as registry
 from registry.instrument import member_label, shipped_definition
 from registry.models import Household, InactiveReason, Member
@@ -101,10 +102,6 @@ PAGE_ACTIONS = {"submit": services.submit, "withdraw": services.withdraw}
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "").startswith("en") else "id"
 
 
 def _ctx(request: HttpRequest, reason: str = "") -> audit.Context:
@@ -253,7 +250,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     existing NIK, a likely duplicate) are shown on the proposal page."""
     if not policy.role_allows(request.user, policy.PROPOSE):
         raise PermissionDenied(policy.PROPOSE)
-    definition, lang = _definition(), _lang()
+    definition, lang = _definition(), content_language()
     kwargs = {"definition": definition, "lang": lang}
     if request.method == "GET":
         form = NewHouseholdForm(user=request.user)
@@ -345,7 +342,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         {
             "proposal": proposal,
             "region_label": regions.label(proposal.village_id),
-            "payload": _payload_view(proposal, _definition(), _lang()),
+            "payload": _payload_view(proposal, _definition(), content_language()),
             "steps": [
                 (s, ACTION_LABELS.get(s.action, s.action))
                 for s in proposal.steps.select_related("actor")
@@ -450,7 +447,7 @@ def _change_forms(
         return MoveHouseholdForm(
             initial=payload, current_village=household.village_id, **common
         ), None
-    definition, lang = _definition(), _lang()
+    definition, lang = _definition(), content_language()
     if kind == Kind.ADD_MEMBER:
         kk = payload.get("kk_number")
         families = _family_sizes(household)
@@ -823,7 +820,7 @@ def xlsform(request: HttpRequest) -> HttpResponse:
 def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Record a visit's result; result 1 needs the instrument's required answers."""
     visit: Visit = _get_or_404(selectors.visits_to_record(request.user), visit_id)
-    definition, lang = _definition(), _lang()
+    definition, lang = _definition(), content_language()
     form = VisitForm(request.POST or None, request.FILES or None, definition=definition, lang=lang)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

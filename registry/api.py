@@ -16,6 +16,7 @@ from accounts.api_auth import AUTH_ERRORS, ApiError
 from accounts.models import User
 from audit.models import Source
 from audit.services import Context
+from kesos.i18n import content_language
 from wilayah.selectors import district_exists, within_scope
 
 from . import identity, selectors, services
@@ -30,16 +31,11 @@ MAX_PAGE = 100
 HEAD_OF_HOUSEHOLD = 1  # code of relation_to_household_head
 
 
-def request_language(request: HttpRequest) -> str:
-    """'en' when the client asks for English (Accept-Language), else Indonesian."""
-    lang = translation.get_language_from_request(request) or ""
-    return "en" if lang.split("-")[0] == "en" else "id"
-
-
 def audit_context(request: HttpRequest) -> Context:
     token = getattr(request, "api_token", None)
-    return Context(actor=request.user, source=Source.API,
-                   source_ref=f"api-token:{token.pk}" if token else "")
+    return Context(
+        actor=request.user, source=Source.API, source_ref=f"api-token:{token.pk}" if token else ""
+    )
 
 
 # --- identity ---------------------------------------------------------------------------------
@@ -76,8 +72,10 @@ class KkOut(Schema):
 
 
 def _problems(parsed: identity.ParsedNik | identity.ParsedKk, lang: str) -> list[dict]:
-    return [{"code": p.code, "severity": p.severity, "message": identity.message(p, lang)}
-            for p in parsed.problems]
+    return [
+        {"code": p.code, "severity": p.severity, "message": identity.message(p, lang)}
+        for p in parsed.problems
+    ]
 
 
 @identity_router.post("/nik/validate", response={200: NikOut, **AUTH_ERRORS})
@@ -85,17 +83,26 @@ def validate_nik(request: HttpRequest, payload: NikIn):
     """Check a NIK's structure and decode its district, birth date and sex. Messages follow the
     Accept-Language header ('en' English, otherwise Indonesian). Reads no personal record."""
     parsed = identity.parse_nik(payload.nik, known_district=district_exists)
-    return {"ok": parsed.ok, "nik": parsed.value, "district_code": parsed.district_code,
-            "birth_date": parsed.birth_date, "sex": parsed.sex,
-            "problems": _problems(parsed, request_language(request))}
+    return {
+        "ok": parsed.ok,
+        "nik": parsed.value,
+        "district_code": parsed.district_code,
+        "birth_date": parsed.birth_date,
+        "sex": parsed.sex,
+        "problems": _problems(parsed, content_language()),
+    }
 
 
 @identity_router.post("/kk/validate", response={200: KkOut, **AUTH_ERRORS})
 def validate_kk(request: HttpRequest, payload: KkIn):
     """Check a KK number's structure and decode its issuing district."""
     parsed = identity.parse_kk(payload.kk, known_district=district_exists)
-    return {"ok": parsed.ok, "kk": parsed.value, "district_code": parsed.district_code,
-            "problems": _problems(parsed, request_language(request))}
+    return {
+        "ok": parsed.ok,
+        "kk": parsed.value,
+        "district_code": parsed.district_code,
+        "problems": _problems(parsed, content_language()),
+    }
 
 
 # --- household list ---------------------------------------------------------------------------
@@ -155,13 +162,24 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     start = filters.offset
     # Ids first (an index scan, cheap even far into the table), then details for the page only:
     # otherwise the database would evaluate the subqueries for every skipped row too.
-    ids = list(_household_list(request.user, filters).values_list("id", flat=True)[
-        start : start + filters.limit + 1])
+    ids = list(
+        _household_list(request.user, filters).values_list("id", flat=True)[
+            start : start + filters.limit + 1
+        ]
+    )
     page = ids[: filters.limit]
     rows = _with_head_and_size(Household.objects.filter(pk__in=page)).order_by("id")
     items = [
-        {"id": h.pk, "village": h.village_id, "address": h.address, "rt": h.rt, "rw": h.rw,
-         "status": h.status, "member_count": h.member_count, "head_name": h.head_name}
+        {
+            "id": h.pk,
+            "village": h.village_id,
+            "address": h.address,
+            "rt": h.rt,
+            "rw": h.rw,
+            "status": h.status,
+            "member_count": h.member_count,
+            "head_name": h.head_name,
+        }
         for h in rows
     ]
     return {"items": items, "next_offset": start + filters.limit if len(ids) > len(page) else None}
@@ -240,28 +258,44 @@ def _definition(household: Household) -> dict:
 
 def _member(member: Member, definition: dict, lang: str) -> dict:
     coded = {
-        field: {"code": getattr(member, field),
-                "label": member_label(definition, field, getattr(member, field), lang)}
+        field: {
+            "code": getattr(member, field),
+            "label": member_label(definition, field, getattr(member, field), lang),
+        }
         for field in definition["member_fields"]
     }
     with translation.override(lang):
         sex_label = str(Sex(member.sex).label) if member.sex in Sex.values else member.sex
     return coded | {
-        "id": member.pk, "household_id": member.household_id, "family_id": member.family_id,
-        "kk_number": member.family.kk_number, "village": member.village_id, "nik": member.nik,
-        "name": member.name, "birth_place": member.birth_place, "birth_date": member.birth_date,
-        "sex": {"code": member.sex, "label": sex_label}, "family_order": member.family_order,
-        "pregnant": member.pregnant, "status": member.status,
-        "inactive_reason": member.inactive_reason, "revision": member.revision,
+        "id": member.pk,
+        "household_id": member.household_id,
+        "family_id": member.family_id,
+        "kk_number": member.family.kk_number,
+        "village": member.village_id,
+        "nik": member.nik,
+        "name": member.name,
+        "birth_place": member.birth_place,
+        "birth_date": member.birth_date,
+        "sex": {"code": member.sex, "label": sex_label},
+        "family_order": member.family_order,
+        "pregnant": member.pregnant,
+        "status": member.status,
+        "inactive_reason": member.inactive_reason,
+        "revision": member.revision,
     }
 
 
 def _answers(definition: dict, answers: dict, lang: str) -> list[dict]:
     qs = questions(definition)
     return [
-        {"key": key, "question": q["label"].get(lang, key), "value": answers[key],
-         "label": answer_label(definition, key, answers[key], lang)}
-        for key, q in qs.items() if key in answers
+        {
+            "key": key,
+            "question": q["label"].get(lang, key),
+            "value": answers[key],
+            "label": answer_label(definition, key, answers[key], lang),
+        }
+        for key, q in qs.items()
+        if key in answers
     ]
 
 
@@ -275,15 +309,22 @@ def _household(household: Household, lang: str) -> dict:
         families[member.family_id]["members"].append(_member(member, definition, lang))
     instrument = household.instrument
     return {
-        "id": household.pk, "village": household.village_id, "village_name": household.village.name,
-        "address": household.address, "rt": household.rt, "rw": household.rw,
-        "latitude": household.latitude, "longitude": household.longitude,
-        "status": household.status, "inactive_reason": household.inactive_reason,
+        "id": household.pk,
+        "village": household.village_id,
+        "village_name": household.village.name,
+        "address": household.address,
+        "rt": household.rt,
+        "rw": household.rw,
+        "latitude": household.latitude,
+        "longitude": household.longitude,
+        "status": household.status,
+        "inactive_reason": household.inactive_reason,
         "revision": household.revision,
         "instrument": f"{instrument.code}-{instrument.version}" if instrument else "",
         "answers": _answers(definition, household.answers or {}, lang),
         "families": list(families.values()),
-        "created_at": household.created_at, "updated_at": household.updated_at,
+        "created_at": household.created_at,
+        "updated_at": household.updated_at,
     }
 
 
@@ -296,7 +337,7 @@ def get_household(request: HttpRequest, household_id: int):
     except Household.DoesNotExist:
         raise Http404(_("Household not found.")) from None
     services.open_household(audit_context(request), household)
-    return _household(household, request_language(request))
+    return _household(household, content_language())
 
 
 @router.get("/members/{member_id}", response={200: MemberOut, **RECORD_ERRORS})
@@ -309,5 +350,4 @@ def get_member(request: HttpRequest, member_id: int):
     services.open_member(audit_context(request), member)
     household = member.household
     definition = _definition(household)
-    return _member(member, definition, request_language(request))
-
+    return _member(member, definition, content_language())

@@ -8,11 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import policy
 from audit import services as audit
+from kesos.i18n import content_language
 from wilayah.models import Level, Region
 
 from . import identity
@@ -60,12 +60,11 @@ def current_instrument() -> InstrumentVersion:
     return InstrumentVersion.objects.order_by("-version").get(code="dtks")
 
 
-def _lang() -> str:
-    return "en" if (get_language() or "id").startswith("en") else "id"
-
-
 def _answer_errors(instrument: InstrumentVersion, answers: dict) -> dict[str, str]:
-    return {e.key: e.message(_lang()) for e in validate_answers(instrument.definition, answers)}
+    return {
+        e.key: e.message(content_language())
+        for e in validate_answers(instrument.definition, answers)
+    }
 
 
 def _identity_errors(families: list[FamilyData]) -> dict[str, str]:
@@ -73,13 +72,15 @@ def _identity_errors(families: list[FamilyData]) -> dict[str, str]:
     for f_index, fam in enumerate(families, start=1):
         kk = identity.parse_kk(fam.kk_number)
         if not kk.ok:
-            errors[f"families[{f_index}].kk_number"] = identity.message(kk.errors[0], _lang())
+            errors[f"families[{f_index}].kk_number"] = identity.message(
+                kk.errors[0], content_language()
+            )
         for m_index, m in enumerate(fam.members, start=1):
             if m.nik:
                 nik = identity.parse_nik(m.nik)
                 if not nik.ok:
                     key = f"families[{f_index}].members[{m_index}].nik"
-                    errors[key] = identity.message(nik.errors[0], _lang())
+                    errors[key] = identity.message(nik.errors[0], content_language())
     return errors
 
 
@@ -320,7 +321,7 @@ def correct_member(ctx: audit.Context, member_id: int, changes: dict[str, Any]) 
         values["nik"] = identity.normalize_digits(str(values["nik"]))
         nik = identity.parse_nik(values["nik"])
         if not nik.ok:
-            raise ValidationError({"nik": identity.message(nik.errors[0], _lang())})
+            raise ValidationError({"nik": identity.message(nik.errors[0], content_language())})
     if isinstance(values.get("birth_date"), str):
         values["birth_date"] = date.fromisoformat(values["birth_date"])
     if "name" in values:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
 from audit import services as audit
+from kesos.i18n import content_language
 from wilayah import selectors as regions
 from wilayah.models import Level
 
@@ -40,10 +41,15 @@ ACTION_LABELS = {
     "registry.member.status": gettext_lazy("Status changed"),
 }
 FIELD_LABELS = {
-    "address": gettext_lazy("Address"), "rt": "RT", "rw": "RW",
-    "latitude": gettext_lazy("Latitude"), "longitude": gettext_lazy("Longitude"),
-    "status": gettext_lazy("Status"), "inactive_reason": gettext_lazy("Reason"),
-    "village": gettext_lazy("Village"), "answers": gettext_lazy("Answers"),
+    "address": gettext_lazy("Address"),
+    "rt": "RT",
+    "rw": "RW",
+    "latitude": gettext_lazy("Latitude"),
+    "longitude": gettext_lazy("Longitude"),
+    "status": gettext_lazy("Status"),
+    "inactive_reason": gettext_lazy("Reason"),
+    "village": gettext_lazy("Village"),
+    "answers": gettext_lazy("Answers"),
 }
 MEMBER_CODED_FIELDS = {
     "relation_to_household_head": gettext_lazy("Relationship to the household head"),
@@ -59,10 +65,6 @@ MEMBER_CODED_FIELDS = {
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "").startswith("en") else "id"
 
 
 def _ctx(request: HttpRequest, reason: str = "") -> audit.Context:
@@ -107,11 +109,21 @@ def _change_rows(changes: dict, definition: dict, lang: str) -> list[tuple[str, 
             for key in sorted(set(before) | set(after)):
                 if before.get(key) != after.get(key):
                     label = labels[key]["label"][lang] if key in labels else key
-                    rows.append((label, answer_label(definition, key, before.get(key), lang) or "—",
-                                 answer_label(definition, key, after.get(key), lang) or "—"))
+                    rows.append(
+                        (
+                            label,
+                            answer_label(definition, key, before.get(key), lang) or "—",
+                            answer_label(definition, key, after.get(key), lang) or "—",
+                        )
+                    )
         else:
-            rows.append((str(FIELD_LABELS.get(field, field)), _choice_label(field, before),
-                         _choice_label(field, after)))
+            rows.append(
+                (
+                    str(FIELD_LABELS.get(field, field)),
+                    _choice_label(field, before),
+                    _choice_label(field, after),
+                )
+            )
     return rows
 
 
@@ -120,10 +132,13 @@ def _audit_history(user, record: Household | Member, definition: dict) -> dict |
     for users whose role may see the audit log."""
     events = audit.history(record)
     may_audit = policy.can(user, policy.VIEW_AUDIT, record.village_id)
-    lang = _lang()
+    lang = content_language()
     changes = [
-        {"event": e, "action": ACTION_LABELS.get(e.action, e.action),
-         "rows": _change_rows(e.changes, definition, lang)}
+        {
+            "event": e,
+            "action": ACTION_LABELS.get(e.action, e.action),
+            "rows": _change_rows(e.changes, definition, lang),
+        }
         for e in events.exclude(action=audit.READ)[:100]
     ]
     reads = list(events.filter(action=audit.READ)[:20]) if may_audit else []
@@ -175,19 +190,28 @@ def home(request: HttpRequest) -> HttpResponse:
     summary = selectors.scope_summary(user)
     names = regions.names(summary["areas"].keys())
     areas = [
-        {"code": code, "name": names.get(code, code), "active": counts.get(Status.ACTIVE, 0),
-         "inactive": counts.get(Status.INACTIVE, 0), "total": sum(counts.values()),
-         "url": reverse("member_list") + "?" + urlencode({"region": code})}
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "active": counts.get(Status.ACTIVE, 0),
+            "inactive": counts.get(Status.INACTIVE, 0),
+            "total": sum(counts.values()),
+            "url": reverse("member_list") + "?" + urlencode({"region": code}),
+        }
         for code, counts in summary["areas"].items()
     ]
-    return render(request, "registry/home.html", {
-        "has_access": scope is not None,
-        "scope_label": regions.label(scope) if scope else "",
-        "households": _totals(summary["households"]),
-        "members": _totals(summary["members"]),
-        "areas": areas,
-        "area_level_label": Level(summary["area_level"]).label,
-    })
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "has_access": scope is not None,
+            "scope_label": regions.label(scope) if scope else "",
+            "households": _totals(summary["households"]),
+            "members": _totals(summary["members"]),
+            "areas": areas,
+            "area_level_label": Level(summary["area_level"]).label,
+        },
+    )
 
 
 def _totals(by_status: dict[str, int]) -> dict[str, int]:
@@ -207,15 +231,22 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         qs = selectors.search_members(
-            request.user, text=data["q"], village=data["region"], status=data["status"],
+            request.user,
+            text=data["q"],
+            village=data["region"],
+            status=data["status"],
             sex=data["sex"],
         )
         offset = (page - 1) * PAGE_SIZE
-        rows = list(qs[offset:offset + PAGE_SIZE + 1])
+        rows = list(qs[offset : offset + PAGE_SIZE + 1])
         members, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     context = {
-        "form": form, "members": members, "page": page, "has_next": has_next,
-        "first_row": (page - 1) * PAGE_SIZE + 1, "last_row": (page - 1) * PAGE_SIZE + len(members),
+        "form": form,
+        "members": members,
+        "page": page,
+        "has_next": has_next,
+        "first_row": (page - 1) * PAGE_SIZE + 1,
+        "last_row": (page - 1) * PAGE_SIZE + len(members),
         "next_query": _page_query(request, page + 1) if has_next else "",
         "prev_query": _page_query(request, page - 1) if page > 1 else "",
         "first_query": _page_query(request, 1),
@@ -236,36 +267,50 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 
 
 def _render_household(
-    request: HttpRequest, household: Household, address_form: HouseholdAddressForm | None = None,
-    status_form: StatusForm | None = None, status: int = 200,
+    request: HttpRequest,
+    household: Household,
+    address_form: HouseholdAddressForm | None = None,
+    status_form: StatusForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The household page; opening it is recorded in the audit log."""
     user = request.user
     services.open_household(_ctx(request), household)
     definition = _definition(household)
-    lang = _lang()
+    lang = content_language()
     can_change = policy.can(user, policy.CHANGE_REGISTRY, household.village_id)
     if can_change and address_form is None:
-        address_form = HouseholdAddressForm(initial={
-            "revision": household.revision, "address": household.address, "rt": household.rt,
-            "rw": household.rw, "latitude": household.latitude, "longitude": household.longitude,
-        })
+        address_form = HouseholdAddressForm(
+            initial={
+                "revision": household.revision,
+                "address": household.address,
+                "rt": household.rt,
+                "rw": household.rw,
+                "latitude": household.latitude,
+                "longitude": household.longitude,
+            }
+        )
     if can_change and status_form is None:
         target = Status.INACTIVE if household.status == Status.ACTIVE else Status.ACTIVE
         status_form = StatusForm(initial={"status": target})
-    return render(request, "registry/household_detail.html", {
-        "household": household,
-        "region_label": regions.label(household.village_id),
-        "families": _families(household, definition, lang),
-        "blocks": _answer_blocks(definition, household.answers, lang),
-        "status_changes": selectors.status_history(household)[:50],
-        "history": _audit_history(user, household, definition),
-        "can_change": can_change,
-        "can_propose": policy.can(user, policy.PROPOSE, household.village_id),
-        "address_form": address_form if can_change else None,
-        "status_form": status_form if can_change else None,
-        **_time_zone_context(household.village_id),
-    }, status=status)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "region_label": regions.label(household.village_id),
+            "families": _families(household, definition, lang),
+            "blocks": _answer_blocks(definition, household.answers, lang),
+            "status_changes": selectors.status_history(household)[:50],
+            "history": _audit_history(user, household, definition),
+            "can_change": can_change,
+            "can_propose": policy.can(user, policy.PROPOSE, household.village_id),
+            "address_form": address_form if can_change else None,
+            "status_form": status_form if can_change else None,
+            **_time_zone_context(household.village_id),
+        },
+        status=status,
+    )
 
 
 def _families(household: Household, definition: dict, lang: str) -> list[dict]:
@@ -274,16 +319,21 @@ def _families(household: Household, definition: dict, lang: str) -> list[dict]:
     families: dict[str, dict] = {}
     for m in selectors.household_members(household):
         family = families.setdefault(m.family_id, {"kk_number": m.family.kk_number, "members": []})
-        family["members"].append({
-            "member": m, "age": _age(m.birth_date, today),
-            "relation": member_label(definition, "relation_to_household_head",
-                                     m.relation_to_household_head, lang),
-        })
+        family["members"].append(
+            {
+                "member": m,
+                "age": _age(m.birth_date, today),
+                "relation": member_label(
+                    definition, "relation_to_household_head", m.relation_to_household_head, lang
+                ),
+            }
+        )
     return list(families.values())
 
 
 def _answer_blocks(definition: dict, answers: dict, lang: str) -> list[dict]:
     """The instrument answers by block, labelled in the active language (unanswered: —)."""
+
     def row(q: dict) -> tuple[str, str]:
         return q["label"][lang], answer_label(definition, q["key"], answers.get(q["key"]), lang)
 
@@ -306,14 +356,19 @@ def household_update(request: HttpRequest, household_id: int) -> HttpResponse:
         return _render_household(request, household, address_form=form, status=400)
     try:
         services.update_household(
-            _ctx(request, form.cleaned_data["reason"]), household.pk,
-            form.cleaned_data["revision"], form.changes(),
+            _ctx(request, form.cleaned_data["reason"]),
+            household.pk,
+            form.cleaned_data["revision"],
+            form.changes(),
         )
     except services.StaleRecord:
-        messages.error(request, _(
-            "The record was changed by someone else while you were editing, so your change was "
-            "not saved. Reload the page to see the current data, then make your change again."
-        ))
+        messages.error(
+            request,
+            _(
+                "The record was changed by someone else while you were editing, so your change was "
+                "not saved. Reload the page to see the current data, then make your change again."
+            ),
+        )
         return _render_household(request, household, address_form=form, status=409)
     except ValidationError as error:
         form.add_error(None, error)
@@ -334,8 +389,13 @@ def household_status(request: HttpRequest, household_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_household(request, household, status_form=form, status=400)
     data = form.cleaned_data
-    services.change_status(_ctx(request, data["note"]), household, data["status"],
-                           data["inactive_reason"], data["note"])
+    services.change_status(
+        _ctx(request, data["note"]),
+        household,
+        data["status"],
+        data["inactive_reason"],
+        data["note"],
+    )
     if data["status"] == Status.ACTIVE:
         messages.success(request, _("The household is active again."))
     else:
@@ -361,8 +421,9 @@ def member_status(request: HttpRequest, member_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_member(request, member, status_form=form, status=400)
     data = form.cleaned_data
-    services.change_status(_ctx(request, data["note"]), member, data["status"],
-                           data["inactive_reason"], data["note"])
+    services.change_status(
+        _ctx(request, data["note"]), member, data["status"], data["inactive_reason"], data["note"]
+    )
     if data["status"] == Status.ACTIVE:
         messages.success(request, _("The member is active again."))
     else:
@@ -371,7 +432,9 @@ def member_status(request: HttpRequest, member_id: int) -> HttpResponse:
 
 
 def _render_member(
-    request: HttpRequest, member: Member, status_form: StatusForm | None = None,
+    request: HttpRequest,
+    member: Member,
+    status_form: StatusForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """A member's full record with the NIK decoded and checked against it; opening it is
@@ -383,23 +446,28 @@ def _render_member(
         status_form = StatusForm(initial={"status": target})
     household = member.household
     definition = _definition(household)
-    lang = _lang()
-    return render(request, "registry/member_detail.html", {
-        "member": member,
-        "household": household,
-        "region_label": regions.label(member.village_id),
-        "age": _age(member.birth_date, _region_today(member.village_id)),
-        "attributes": [
-            (label, member_label(definition, field, getattr(member, field), lang))
-            for field, label in MEMBER_CODED_FIELDS.items()
-        ],
-        "nik": _nik_check(member, lang),
-        "status_changes": selectors.status_history(member)[:50],
-        "history": _audit_history(request.user, member, definition),
-        "status_form": status_form if can_change else None,
-        "can_propose": policy.can(request.user, policy.PROPOSE, member.village_id),
-        **_time_zone_context(member.village_id),
-    }, status=status)
+    lang = content_language()
+    return render(
+        request,
+        "registry/member_detail.html",
+        {
+            "member": member,
+            "household": household,
+            "region_label": regions.label(member.village_id),
+            "age": _age(member.birth_date, _region_today(member.village_id)),
+            "attributes": [
+                (label, member_label(definition, field, getattr(member, field), lang))
+                for field, label in MEMBER_CODED_FIELDS.items()
+            ],
+            "nik": _nik_check(member, lang),
+            "status_changes": selectors.status_history(member)[:50],
+            "history": _audit_history(request.user, member, definition),
+            "status_form": status_form if can_change else None,
+            "can_propose": policy.can(request.user, policy.PROPOSE, member.village_id),
+            **_time_zone_context(member.village_id),
+        },
+        status=status,
+    )
 
 
 def _nik_check(member: Member, lang: str) -> dict | None:
@@ -414,7 +482,9 @@ def _nik_check(member: Member, lang: str) -> dict | None:
     if parsed.sex and parsed.sex != member.sex:
         problems.append(_("The sex in the NIK differs from the recorded sex."))
     return {
-        "parsed": parsed, "sex_label": _choice_label("sex", parsed.sex) if parsed.sex else "—",
+        "parsed": parsed,
+        "sex_label": _choice_label("sex", parsed.sex) if parsed.sex else "—",
         "district_label": regions.label(parsed.district_code) if parsed.district_code else "",
-        "problems": problems, "errors": bool(parsed.errors),
+        "problems": problems,
+        "errors": bool(parsed.errors),
     }

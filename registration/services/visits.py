@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.models import Role, User
 from audit import services as audit
+from kesos.i18n import content_language
 from registry.instrument import validate_answers
 from registry.services import current_instrument
 
-from .. import payloads
 from ..models import Proposal, Visit, VisitPhoto, VisitResult
 from ..transitions import transition
 
@@ -77,7 +77,7 @@ def record_visit(
     if result == VisitResult.VERIFIED:
         problems = validate_answers(current_instrument().definition, answers)
         if problems:
-            raise ValidationError({p.key: p.message(payloads.lang()) for p in problems})
+            raise ValidationError({p.key: p.message(content_language()) for p in problems})
         transition(ctx, proposal, "verify")
     else:
         label = VisitResult(result).label
