@@ -8,7 +8,9 @@ DEMO_HOUSEHOLDS ?= 20000
 
 .PHONY: install chromium run demo test lint bench messages clean
 
-install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django.mo
+PO_FILES := $(wildcard locale/id/LC_MESSAGES/django.po */locale/id/LC_MESSAGES/django.po)
+
+install: $(VENV)/.installed node_modules/.installed var/.messages
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +22,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(VENV)/.installed
+# Every app's Indonesian catalogue, compiled whenever one changes.
+var/.messages: $(PO_FILES) $(VENV)/.installed
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	$(PY) manage.py compilemessages --locale id -v0 --ignore=.venv --ignore=node_modules
+	mkdir -p var && touch $@
 
 demo: install
 	$(PY) manage.py migrate --no-input -v0

@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "registry",
     "registration",
     "synth",
+    "civil",
+    "linkage",
+    "ranking",
+    "providers",
+    "workforce",
+    "atensi",
 ]
 
 MIDDLEWARE = [

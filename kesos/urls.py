@@ -15,5 +15,11 @@ urlpatterns = [
     path("wilayah/", include("wilayah.urls")),
     path("usulan/", include("registration.urls")),
     path("usulan/impor/", include("registration.import_urls")),
+    path("pemadanan/", include("civil.urls")),
+    path("kualitas/", include("linkage.urls")),
+    path("peringkat/", include("ranking.urls")),
+    path("lembaga/", include("providers.urls")),
+    path("sdm/", include("workforce.urls")),
+    path("atensi/", include("atensi.urls")),
     path("", include("registry.urls")),
 ]

@@ -1,0 +1,3 @@
+"""ATENSI case management (Permensos 7/2021): intake, the seven stages, supervision, conferences,
+services, termination, reports.
+"""

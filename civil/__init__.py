@@ -1,0 +1,3 @@
+"""Civil-registry (Dukcapil) reference: extract imports, NIK-verification adapters, matching
+(pemadanan) results.
+"""

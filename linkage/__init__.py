@@ -1,0 +1,3 @@
+"""Registry snapshots, deduplication and linkage runs (Splink on DuckDB or Spark), clusters,
+clerical review, cleansing, pipeline runs.
+"""

@@ -1,0 +1,1 @@
+"""Proxy-means-test models as data, fitting, household scores and desil."""
