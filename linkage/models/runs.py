@@ -1,0 +1,5 @@
+"""Snapshots, pipeline runs and cleansing proposals."""
+
+from django.db import models  # noqa: F401
+
+__all__: list[str] = []
