@@ -54,6 +54,10 @@ bench: install
 	$(PY) bench/registry.py
 	$(PY) bench/bnba.py
 	$(PY) bench/imports.py
+	$(PY) bench/pipeline.py --people 1000000
+	$(PY) bench/civil_matching.py
+	$(PY) bench/dedup.py
+	$(PY) bench/ranking.py
 
 clean:
 	rm -rf $(VENV) node_modules var

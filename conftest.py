@@ -25,6 +25,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Indonesian), whatever an earlier test
+    activated: messages chosen by the active language are then the same in any test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _test_regions(request):
     """Make sure the test slice of regions is present for every database test (a transactional
     test empties the tables afterwards, so loading once per session is not enough)."""

@@ -26,6 +26,28 @@ COMPILE = "registration.compile"
 RATIFY = "registration.ratify"
 FORWARD = "registration.forward"
 DETERMINE = "registration.determine"
+# Providers (sentra/balai/loka, UPTD, LKS) and the ATENSI workforce (Permensos 7/2021 art. 6, 42).
+VIEW_PROVIDERS = "providers.view"
+MANAGE_PROVIDERS = "providers.manage"
+VIEW_WORKFORCE = "workforce.view"
+MANAGE_WORKFORCE = "workforce.manage"
+# ATENSI case files (Permensos 7/2021): case work by provider staff, supervision sign-off (the
+# supervision competency is checked in atensi against the workforce certificates), and reports.
+# Which cases a user sees (provider, referral, supervisor) is decided in atensi/access.py.
+ATENSI_CASEWORK = "atensi.casework"
+ATENSI_SUPERVISE = "atensi.supervise"
+ATENSI_REPORTS = "atensi.reports"
+# Data quality (linkage app): accept/apply/revert the cleansing proposals of pipeline runs
+# (national roles); see runs and the data-quality dashboard within one's region.
+VIEW_DATA_QUALITY = "linkage.view"
+CLEANSE = "linkage.cleanse"
+# Welfare ranking (ranking app): a household's desil on its page (within one's region), and the
+# PMT models with their fit metrics (national roles that decide targeting).
+VIEW_DESIL = "ranking.view_desil"
+VIEW_PMT_MODELS = "ranking.view_models"
+# Clerical review of possible duplicates (linkage app): decide "same person" or "different
+# people" for pairs whose two members both lie within one's region.
+REVIEW_DUPLICATES = "linkage.review"
 
 _ALL_READERS = set(Role.values)
 PERMISSIONS: dict[str, set[str]] = {
@@ -63,6 +85,57 @@ PERMISSIONS: dict[str, set[str]] = {
     RATIFY: {Role.OPERATOR_KABUPATEN},
     FORWARD: {Role.DINSOS_PROVINSI},
     DETERMINE: {Role.PUSAT},
+    VIEW_PROVIDERS: _ALL_READERS,
+    MANAGE_PROVIDERS: {
+        Role.OPERATOR_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.ADMINISTRATOR,
+    },
+    VIEW_WORKFORCE: {
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.PROGRAM_MANAGER,
+        Role.PEKERJA_SOSIAL,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    },
+    MANAGE_WORKFORCE: {
+        Role.OPERATOR_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.ADMINISTRATOR,
+    },
+    ATENSI_CASEWORK: {Role.PEKERJA_SOSIAL, Role.PENDAMPING},
+    ATENSI_SUPERVISE: {Role.PEKERJA_SOSIAL},
+    # Counts by stage/cluster/region and the article 43 reports to the Dinas Sosial.
+    ATENSI_REPORTS: {
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.PROGRAM_MANAGER,
+        Role.PEKERJA_SOSIAL,
+    },
+    VIEW_DATA_QUALITY: {
+        Role.PUSAT,
+        Role.ADMINISTRATOR,
+        Role.DINSOS_PROVINSI,
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.AUDITOR,
+    },
+    CLEANSE: {Role.PUSAT, Role.ADMINISTRATOR},
+    VIEW_DESIL: _ALL_READERS,
+    VIEW_PMT_MODELS: {Role.PUSAT, Role.ADMINISTRATOR, Role.PROGRAM_MANAGER},
+    REVIEW_DUPLICATES: {
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+    },
 }
 
 # The region level (number of code parts) each role is bound to; None = any level incl. national.

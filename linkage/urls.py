@@ -1,3 +1,13 @@
 from django.urls import path  # noqa: F401
 
-urlpatterns: list = []
+from . import dashboard_views, review_views
+
+urlpatterns: list = [
+    path("", dashboard_views.quality_dashboard, name="linkage_dashboard"),
+    path("proses/", dashboard_views.run_list, name="linkage_run_list"),
+    path("proses/<str:name>/", dashboard_views.run_detail, name="linkage_run_detail"),
+    path("proses/<str:name>/pembersihan/", dashboard_views.run_cleanse,
+         name="linkage_run_cleanse"),
+    path("tinjauan/", review_views.review_queue, name="linkage_review_queue"),
+    path("tinjauan/<int:pair_id>/", review_views.review_pair, name="linkage_review_pair"),
+]

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.directory, name="providers_directory"),
+    path("baru/", views.edit, name="providers_create"),
+    path("<int:provider_id>/", views.detail, name="providers_detail"),
+    path("<int:provider_id>/ubah/", views.edit, name="providers_edit"),
+]

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.model_list, name="ranking_model_list"),
+    path("model/<int:model_id>/", views.model_detail, name="ranking_model_detail"),
+]

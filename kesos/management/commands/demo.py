@@ -7,6 +7,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import Role, User
+from atensi import demo as atensi_demo
+from atensi.models import Case
+from civil.services import extract_path, import_extract
+from linkage.models import PipelineRun
+from linkage.pipeline import run_pipeline
 from registration.demo import seed_registration_demo
 from registration.models import Proposal
 from registry.models import Household
@@ -14,6 +19,7 @@ from synth.generate import generate
 from synth.load import load_registry
 from wilayah.models import Level, Region
 from wilayah.services import load_regions
+from workforce import demo as workforce_demo
 
 DEMO_PASSWORD = "kesos-demo-2026"
 REGISTRY_SHARE = 0.4
@@ -48,13 +54,14 @@ class Command(BaseCommand):
             "--households", type=int, default=20000, help="households in the registry"
         )
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--cases", type=int, default=300, help="ATENSI cases")
 
-    def handle(self, *args, scope, households, seed, **options):
+    def handle(self, *args, scope, households, seed, cases, **options):
         started = time.perf_counter()
         if not Region.objects.exists():
             self.stdout.write(f"wilayah: {load_regions()} regions loaded")
+        out_dir = settings.KESOS_SYNTH_DIR / f"demo-{scope}-seed{seed}"
         if not Household.objects.exists():
-            out_dir = settings.KESOS_SYNTH_DIR / f"demo-{scope}-seed{seed}"
             # The registry holds the poorer ~40% of the generated population (DTKS).
             population = round(households / REGISTRY_SHARE)
             generate(
@@ -67,11 +74,27 @@ class Command(BaseCommand):
             result = load_registry(out_dir)
             self.stdout.write(f"registry: synthetic population loaded ({result})")
         self._accounts(scope)
+        seeded = workforce_demo.seed(scope, DEMO_PASSWORD)
+        self.stdout.write(f"providers/workforce: {seeded or 'already there'}")
         if not Proposal.objects.exists():
             counts = seed_registration_demo(scope, seed)
             summary = ", ".join(f"{status} {n}" for status, n in counts.items())
             self.stdout.write(f"registration: DTKS update flow seeded ({summary})")
+        # After the registration demo, which only seeds while no proposal exists (ATENSI
+        # cases propose their clients who are not in DTKS).
+        if not Case.objects.exists():
+            atensi_demo.seed(scope, cases=cases, seed=seed)
+            self.stdout.write(f"atensi: {Case.objects.count()} cases seeded")
+        if not PipelineRun.objects.exists() and (out_dir / "dukcapil.parquet").exists():
+            self._data_quality(out_dir)
         self.stdout.write(f"demo ready in {time.perf_counter() - started:.1f} s")
+
+    def _data_quality(self, out_dir) -> None:
+        """The synthetic civil registry as the Dukcapil extract, then one pipeline run, so the
+        dashboard, the review queue and the cleansing proposals have something to show."""
+        extract = import_extract(out_dir / "dukcapil.parquet", name="dukcapil-demo").extract
+        run = run_pipeline(parameters={"civil_source": str(extract_path(extract))})
+        self.stdout.write(f"data quality: pipeline run {run.name} ({run.state})")
 
     def _accounts(self, scope: str) -> None:
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,130 @@
+"""Data-quality pages: the dashboard per region (drill-down province -> kabupaten ->
+kecamatan), the list of pipeline runs, and a run's page with its steps and cleansing
+proposals by reason, where national officers accept, apply and revert them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import policy
+from audit import services as audit
+from registry.models import InactiveReason
+from wilayah import selectors as regions
+from wilayah.selectors import code_in_scope
+
+from . import cleansing, dashboard
+from .models import CleansingProposal, PipelineRun
+
+RUNS_SHOWN = 50
+
+
+def _require_viewer(request: HttpRequest) -> str:
+    """The user's scope prefix; 404 for roles without the data-quality view."""
+    if not policy.role_allows(request.user, policy.VIEW_DATA_QUALITY):
+        raise Http404
+    return policy.scope_prefix(request.user) or ""
+
+
+@login_required
+@require_GET
+def quality_dashboard(request: HttpRequest) -> HttpResponse:
+    scope = _require_viewer(request)
+    region = request.GET.get("region", "").strip() or scope
+    if not code_in_scope(region, scope) or (region and regions.get_region(region) is None):
+        raise Http404
+    if len(region.split(".")) > dashboard.DRILL_DOWN_TO:
+        raise Http404
+    run = dashboard.latest_run()
+    figures = dashboard.region_figures(region, run)
+    reasons = [{"label": label, **figures["deactivated"].get(code, {})}
+               for code, label in InactiveReason.choices]
+    path = [r for r in regions.ancestors(region) if code_in_scope(r.code, scope)] \
+        if region else []
+    return render(request, "linkage/dashboard.html", {
+        "region": region, "region_label": regions.label(region) if region else "",
+        "path": path, "at_scope": region == scope, "run": run,
+        "figures": figures, "children": dashboard.child_figures(region, run),
+        "reasons": reasons,
+    })
+
+
+@login_required
+@require_GET
+def run_list(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    runs = PipelineRun.objects.select_related("snapshot").prefetch_related("steps")
+    return render(request, "linkage/run_list.html", {
+        "runs": runs[:RUNS_SHOWN],
+        "can_cleanse": policy.role_allows(request.user, policy.CLEANSE),
+    })
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, name: str) -> HttpResponse:
+    _require_viewer(request)
+    run = get_object_or_404(PipelineRun.objects.select_related("snapshot"), name=name)
+    return render(request, "linkage/run_detail.html", {
+        "run": run, "steps": run.steps.all(),
+        "proposals": _proposal_table(cleansing.summary(request.user, run)),
+        "can_cleanse": policy.role_allows(request.user, policy.CLEANSE),
+    })
+
+
+def _proposal_table(rows: list[dict]) -> list[dict]:
+    """One row per (kind, reason) with a count per state."""
+    table: dict[tuple[str, str], dict] = {}
+    labels_kind = dict(CleansingProposal.Kind.choices)
+    labels_reason = dict(InactiveReason.choices)
+    for row in rows:
+        key = (row["kind"], row["reason"])
+        entry = table.setdefault(key, {
+            "kind": row["kind"], "kind_label": labels_kind[row["kind"]],
+            "reason": row["reason"], "reason_label": labels_reason[row["reason"]],
+            "total": 0, **{s: 0 for s in CleansingProposal.State.values}})
+        entry[row["state"]] += row["n"]
+        entry["total"] += row["n"]
+    return list(table.values())
+
+
+@login_required
+@require_POST
+def run_cleanse(request: HttpRequest, name: str) -> HttpResponse:
+    """action=accept|reject (optionally reason=, kind=), apply, revert."""
+    if not policy.role_allows(request.user, policy.CLEANSE):
+        raise PermissionDenied
+    run = get_object_or_404(PipelineRun, name=name)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason") or None
+    kind = request.POST.get("kind") or None
+    if reason and reason not in InactiveReason.values or \
+            kind and kind not in CleansingProposal.Kind.values:
+        raise Http404
+    ctx = audit.Context(actor=request.user, reason=request.POST.get("note", "").strip()[:500])
+    if action in ("accept", "reject"):
+        n = cleansing.decide(ctx, run, accept=action == "accept",
+                             reasons=[reason] if reason else None, kind=kind)
+        messages.success(request, (_("%(n)d proposals accepted.") if action == "accept"
+                                   else _("%(n)d proposals rejected.")) % {"n": n})
+    elif action == "apply":
+        result = cleansing.apply(ctx, run)
+        messages.success(request, _(
+            "Deactivated %(members)d members and %(households)d households "
+            "(%(followers)d members with their household); %(skipped)d records had changed "
+            "since the snapshot and were left alone.") % {
+                "members": result["members"], "households": result["households"],
+                "followers": result["members_with_household"], "skipped": result["skipped"]})
+    elif action == "revert":
+        result = cleansing.revert(ctx, run)
+        messages.success(request, _(
+            "Restored %(members)d members and %(households)d households; %(unchanged)d "
+            "records had changed since and were left alone.") % {
+                "members": result["members"] + result["members_with_household"],
+                "households": result["households"], "unchanged": result["unchanged"]})
+    else:
+        raise Http404
+    return redirect("linkage_run_detail", name=run.name)

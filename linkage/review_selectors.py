@@ -1,0 +1,58 @@
+"""Reads of the clerical-review queue: what a reviewer may see (both members inside their
+region scope), counts for the data-quality dashboard, and the decided pairs for the next
+dedup run (`linkage.dedup.deduplicate(..., decided=decided_pairs())`)."""
+
+from collections.abc import Iterator
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts import policy
+from wilayah.selectors import within_scope
+
+from .models import ReviewPair
+
+
+def in_region(region_prefix: str) -> Q:
+    """Pairs whose two members both lie within `region_prefix` ('' = national)."""
+    return within_scope(region_prefix, "region_l") & within_scope(region_prefix, "region_r")
+
+
+def pairs_for(user) -> QuerySet[ReviewPair]:
+    """Every pair (pending or decided) the user may open."""
+    if not policy.role_allows(user, policy.REVIEW_DUPLICATES):
+        return ReviewPair.objects.none()
+    return ReviewPair.objects.filter(in_region(policy.scope_prefix(user) or ""))
+
+
+def pending_for(user) -> QuerySet[ReviewPair]:
+    return pairs_for(user).filter(decision__isnull=True)
+
+
+def next_pending(user, after: ReviewPair | None = None) -> ReviewPair | None:
+    """The next pair to review in queue order (most probable duplicates first)."""
+    pending = pending_for(user)
+    if after is not None:
+        pending = pending.exclude(pk=after.pk)
+    return pending.first()
+
+
+def backlog(region_prefix: str) -> int:
+    """Pairs waiting for a decision with both members within the region."""
+    return ReviewPair.objects.filter(in_region(region_prefix), decision__isnull=True).count()
+
+
+def decided_counts(region_prefix: str) -> dict[str, int]:
+    """{'same': n, 'different': m} decided within the region."""
+    rows = (ReviewPair.objects.filter(in_region(region_prefix), decision__isnull=False)
+            .values("decision").annotate(n=Count("id")))
+    counts = {choice: 0 for choice in ReviewPair.Decision.values}
+    counts |= {row["decision"]: row["n"] for row in rows}
+    return counts
+
+
+def decided_pairs() -> Iterator[tuple[int, int, bool]]:
+    """(member_id_l, member_id_r, same) of every decided pair, for the next run."""
+    rows = (ReviewPair.objects.filter(decision__isnull=False).order_by()
+            .values_list("member_l_id", "member_r_id", "decision"))
+    for left, right, decision in rows.iterator(chunk_size=10_000):
+        yield left, right, decision == ReviewPair.Decision.SAME
