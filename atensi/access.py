@@ -89,6 +89,25 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return Case.objects.filter(_owned(user, providers) | _referred(providers))
 
 
+def may_receive(user: User, referral: Referral) -> bool:
+    """May `user` act for the provider `referral` sends the case to (accept, decline, record
+    the services it delivers)?"""
+    return policy.role_allows(user, policy.ATENSI_CASEWORK) and referral.to_provider_id in (
+        provider_ids(user)
+    )
+
+
+def referrals_in(user: User) -> QuerySet[Referral]:
+    """Live referrals to the providers `user` works at, waiting ones first."""
+    if not policy.role_allows(user, policy.ATENSI_CASEWORK):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(to_provider__in=provider_ids(user), ended_at__isnull=True)
+        .select_related("case", "case__client", "case__provider", "to_provider")
+        .order_by("accepted_at", "-referred_at")
+    )
+
+
 def may_supervise(user: User, on: date | None = None) -> bool:
     """A pekerja sosial account with supervision competency valid on `on` (article 19(3))."""
     if not policy.role_allows(user, policy.ATENSI_SUPERVISE):
@@ -125,10 +144,14 @@ def case_file(user: User, case: Case) -> CaseFile | None:
     return None
 
 
-def open_case(ctx: audit.Context, case_id: int, outside_scope_reason: str = "") -> CaseFile:
+def open_case(
+    ctx: audit.Context, case_id: int, outside_scope_reason: str = "", granted: bool = False
+) -> CaseFile:
     """Open a case file for `ctx.actor` and log the read. Outside their scope, a supervisor
     opens it only with `outside_scope_reason` (logged as READ_OUTSIDE_SCOPE, shown to the
-    case worker); anyone else gets Http404, so the case's existence is not revealed."""
+    case worker); anyone else gets Http404, so the case's existence is not revealed.
+    `granted`: the reason was logged already in this session, so later reads are plain reads
+    carrying it (the case worker sees each opening once)."""
     user = ctx.actor
     case = Case.objects.select_related("client", "provider", "region").filter(pk=case_id).first()
     if case is None or not (_may_use(user)):
@@ -140,7 +163,12 @@ def open_case(ctx: audit.Context, case_id: int, outside_scope_reason: str = "") 
     reason = outside_scope_reason.strip()
     if not reason or not may_supervise(user):
         raise Http404
-    audit.record(replace(ctx, reason=reason), READ_OUTSIDE_SCOPE, case, region_code=case.region_id)
+    if granted:
+        audit.record_read(replace(ctx, reason=reason), case, region_code=case.region_id)
+    else:
+        audit.record(
+            replace(ctx, reason=reason), READ_OUTSIDE_SCOPE, case, region_code=case.region_id
+        )
     return CaseFile(case, FULL, "outside_scope", reason)
 
 
@@ -150,12 +178,23 @@ def outside_scope_reads(case: Case) -> QuerySet[Event]:
     return audit.history(case).filter(action=READ_OUTSIDE_SCOPE)
 
 
+def may_ask_outside_scope(user: User, case_id: int) -> bool:
+    """Should `user`, refused a case, be offered to open it with a reason? Only a supervisor
+    with valid competency (who may open any case so), and only for a case that exists."""
+    return may_supervise(user) and Case.objects.filter(pk=case_id).exists()
+
+
 def may_record(user: User, case: Case) -> bool:
     """May `user` record in the case file (forms, services, conferences, referrals)?"""
     return (
         policy.role_allows(user, policy.ATENSI_CASEWORK)
         or policy.role_allows(user, policy.ATENSI_SUPERVISE)
     ) and owned_cases(user).filter(pk=case.pk).exists()
+
+
+def may_take_intake(user: User) -> bool:
+    """May `user` receive an intake (offered the "new intake" link and page)?"""
+    return providers_for_intake(user).exists()
 
 
 def providers_for_intake(user: User):

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.services import Context
-from providers.models import Cluster, Provider
+from providers.models import Cluster, Provider, ProviderCluster
 from registry.identity import format_nik_for_district
+from synth.name_data import GROUPS
 from wilayah.models import Level, Region
 
 from . import access, services
@@ -20,29 +21,11 @@ from .models import Case, PasGroup
 from .stages import config
 
 DEMO_REF = "demo:atensi"
-NAMES = [
-    "Ayu",
-    "Budi",
-    "Citra",
-    "Dedi",
-    "Eka",
-    "Fajar",
-    "Gita",
-    "Hadi",
-    "Indah",
-    "Joko",
-    "Kartini",
-    "Lukman",
-    "Maya",
-    "Nanda",
-    "Oki",
-    "Putri",
-    "Rizki",
-    "Sari",
-    "Tono",
-    "Wati",
-]
-FAMILY = ["Lestari", "Santoso", "Wibowo", "Rahayu", "Saputra", "Hidayat", "Kusuma", "Pratama"]
+# Given and second names by sex, from synth's Javanese naming tradition (the demo kabupaten).
+NAMES = {
+    "L": (GROUPS["javanese"]["male"], GROUPS["javanese"]["second_male"]),
+    "P": (GROUPS["javanese"]["female"], GROUPS["javanese"]["second_female"]),
+}
 # Cluster -> a fitting PAS group (seed 000) for the demo.
 PAS_OF = {
     Cluster.CHILDREN: PasGroup.VULNERABLE_CHILDREN,
@@ -141,6 +124,19 @@ def _fill(ctx: Context, case: Case, rng, sentra) -> None:
         )
 
 
+def _birth(rng, cluster: str) -> date:
+    """A birth date that fits the cluster: children under 18, elderly 60 and over, the other
+    clusters mostly adults of working age."""
+    year = timezone.localdate().year
+    if cluster == Cluster.CHILDREN:
+        born = rng.randint(year - 17, year - 1)
+    elif cluster == Cluster.ELDERLY:
+        born = rng.randint(year - 90, year - 61)
+    else:
+        born = rng.randint(year - 59, year - 19)
+    return date(born, rng.randint(1, 12), rng.randint(1, 28))
+
+
 @transaction.atomic
 def seed(scope: str, cases: int = 300, seed: int = 1) -> dict[str, int]:
     """Open `cases` demo cases at the providers of `scope`'s demo workforce; returns counts per
@@ -157,6 +153,10 @@ def seed(scope: str, cases: int = 300, seed: int = 1) -> dict[str, int]:
         return {}
     rng = random.Random(seed)
     sentra = Provider.objects.filter(kind="sentra").first()
+    # Each provider serves the clusters it offers (an LKSA children, a panti werdha elderly).
+    offered: dict[int, list[str]] = {}
+    for pk, cluster in ProviderCluster.objects.values_list("provider_id", "cluster"):
+        offered.setdefault(pk, []).append(cluster)
     counts: dict[str, int] = {}
     for i in range(cases):
         provider, workers, supervisors = teams[i % len(teams)]
@@ -165,13 +165,14 @@ def seed(scope: str, cases: int = 300, seed: int = 1) -> dict[str, int]:
         if not others:
             continue
         supervisor = rng.choice(others)
-        cluster = rng.choice(list(Cluster))
-        born = date(rng.randint(1945, 2018), rng.randint(1, 12), rng.randint(1, 28))
+        cluster = rng.choice(offered.get(provider.pk) or list(Cluster))
+        born = _birth(rng, cluster)
         sex = rng.choice("LP")
+        given, second = NAMES[sex]
         village = rng.choice(villages)
         with_nik = rng.random() < 0.6
         person = services.Person(
-            name=f"{rng.choice(NAMES)} {rng.choice(FAMILY)}",
+            name=f"{rng.choice(given)} {rng.choice(second)}",
             sex=sex,
             region_code=village,
             birth_date=born,
@@ -179,7 +180,7 @@ def seed(scope: str, cases: int = 300, seed: int = 1) -> dict[str, int]:
             kk_number=f"{village[:8].replace('.', '')}{rng.randint(10**9, 10**10 - 1)}"[:16]
             if with_nik
             else "",
-            marital_status=1 if born.year > 2005 else 2,
+            marital_status=1 if born.year > timezone.localdate().year - 20 else 2,
             address=f"Dusun {rng.randint(1, 9)} RT 0{rng.randint(1, 9)}",
         )
         ctx = Context(worker, source_ref=DEMO_REF)

@@ -104,8 +104,13 @@ class IntakeForm(BootstrapMixin, forms.Form):
         self.fields["worker"].widget.attrs["class"] = "form-select"
         self.fields["supervisor"].widget.attrs["class"] = "form-select"
         if providers.count() == 1:
-            self.fields["provider"].initial = providers.first()
+            self.fields["provider"].initial = providers.first().pk
         self.fields["worker"].initial = user.pk
+        # The picker starts at the kabupaten of the user's (first) provider: most clients live
+        # there; the worker chooses the kecamatan and desa.
+        home = providers.order_by("pk").values_list("region_id", flat=True).first()
+        if home and len(home) >= 5:
+            self.fields["region"].initial = home[:5]
 
 
 class NoteForm(BootstrapMixin, forms.Form):

@@ -500,10 +500,23 @@ class Referral(CaseRecord):
     sections = models.JSONField(_("shared sections"), default=list)
     referred_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     referred_at = models.DateTimeField(auto_now_add=True)
+    # The receiving provider accepts (then records the services it delivers) or declines.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_note = models.TextField(_("note on ending"), blank=True)  # e.g. why it was declined
 
     class Meta:
         ordering = ["-referred_at", "-id"]
+
+    @property
+    def state(self) -> str:
+        """'waiting' (for the receiving provider), 'accepted', 'declined' or 'ended'."""
+        if self.ended_at:
+            return "ended" if self.accepted_at else "declined"
+        return "accepted" if self.accepted_at else "waiting"
 
 
 class DtksReportStatus(models.TextChoices):

@@ -103,6 +103,9 @@ def article52(request: HttpRequest, fmt: str) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return _page(request, form, status=400)
+    if not request.GET.get("region"):
+        form.add_error(None, _("Choose the province or kabupaten of the report."))
+        return _page(request, form, status=400)
     region = Region.objects.filter(
         code=request.GET.get("region", ""), level__in=reports.REPORT_LEVELS
     ).first()

@@ -15,7 +15,7 @@ from wilayah.selectors import within_scope
 from workforce.hooks import WorkerBlock
 
 from . import access
-from .models import Case, CaseStatus, FollowUp, Indicator, SignOff, SignOffKind
+from .models import Case, CaseStatus, DtksReport, FollowUp, Indicator, SignOff, SignOffKind
 
 WEEK = 7
 
@@ -123,16 +123,53 @@ def tasks(qs: QuerySet[Case], today: date | None = None, supervisor: User | None
 
 def my_tasks(user: User, today: date | None = None) -> dict[str, Tasks]:
     """The "my tasks" page: as case worker, as supervisor (sign-offs only for a supervisor
-    with valid competency) and for the provider(s) the user works at."""
+    with valid competency) and for the provider(s) the user works at. Each case appears in
+    one group only, the most specific: the cases they work, then those they supervise, then
+    the rest of their provider's (where only a supervisor sees the sign-offs to give)."""
     mine = access.owned_cases(user)
     result = {"worker": tasks(mine.filter(worker=user), today)}
-    if access.may_supervise(user):
-        supervised = mine.exclude(worker=user)
+    supervises = access.may_supervise(user)
+    if supervises:
+        supervised = mine.filter(supervisor=user).exclude(worker=user)
         result["supervisor"] = tasks(supervised, today, supervisor=user)
     providers = access.provider_ids(user)
     if providers:
-        result["provider"] = tasks(mine.filter(provider__in=providers), today)
+        rest = mine.filter(provider__in=providers).exclude(worker=user).exclude(supervisor=user)
+        group = tasks(rest, today, supervisor=user)
+        if not supervises:
+            group.to_sign_off = []
+        result["provider"] = group
     return result
+
+
+def dtks_reports(user: User) -> QuerySet[DtksReport]:
+    """Article 43 reports `user` may list: a provider's staff see their provider's clients;
+    the Dinas Sosial and other report roles those located in their region."""
+    if not policy.role_allows(user, policy.ATENSI_REPORTS):
+        return DtksReport.objects.none()
+    if policy.role_allows(user, policy.ATENSI_CASEWORK):
+        qs = DtksReport.objects.filter(case__provider__in=access.provider_ids(user))
+    else:
+        qs = DtksReport.objects.filter(
+            within_scope(policy.scope_prefix(user) or "", "region__code")
+        )
+    return qs.select_related("case__client", "case__provider", "region", "proposal").order_by(
+        "-reported_at"
+    )
+
+
+def problem_text(message: str) -> str:
+    """A stored report problem in the active language: problems are stored as English msgids;
+    rows written before that hold Indonesian text, mapped back to their msgid."""
+    from django.utils.translation import gettext, override
+
+    from .services.intake import PROBLEMS
+
+    if message not in PROBLEMS.values():
+        with override("id"):
+            legacy = {gettext(m): m for m in PROBLEMS.values()}
+        message = legacy.get(message, message)
+    return gettext(message)
 
 
 def worker_block(user: User, worker) -> WorkerBlock | None:

@@ -17,5 +17,7 @@ urlpatterns = [
     path("kasus/<int:case_id>/konferensi/", views.conference, name="conference"),
     path("kasus/<int:case_id>/rujukan/", views.referral, name="referral"),
     path("kasus/<int:case_id>/persetujuan/<str:action>/", views.signoff, name="signoff"),
+    path("rujukan/<int:referral_id>/layanan/", views.referred_service, name="referred_service"),
+    path("rujukan/<int:referral_id>/<str:action>/", views.referral_action, name="referral_in"),
     path("tindak-lanjut/<int:follow_up_id>/selesai/", views.follow_up_done, name="follow_up_done"),
 ]

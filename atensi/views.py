@@ -5,6 +5,7 @@ Views parse, call atensi.services / selectors, render. Case files are opened onl
 access.open_case (which logs the read); refusals become messages (PermissionDenied: 403)."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,10 +25,9 @@ from audit import services as audit
 from providers import selectors as directory
 from providers.models import Cluster
 from registry.identity import mask_nik
-from wilayah.selectors import within_scope
 
 from . import access, forms, selectors, services
-from .models import Case, DtksReport, FollowUp, Section, SignOff
+from .models import Case, FollowUp, Referral, Section, SignOff
 from .stages import config
 
 SESSION_OUTSIDE = "atensi_outside_scope"  # {case_id: reason} for this login session
@@ -54,7 +56,9 @@ def _attempt(request: HttpRequest, call: Callable[[], Any], form=None) -> bool:
 
 def _open(request: HttpRequest, case_id: int) -> access.CaseFile:
     reason = request.session.get(SESSION_OUTSIDE, {}).get(str(case_id), "")
-    return access.open_case(_ctx(request), case_id, outside_scope_reason=reason)
+    return access.open_case(
+        _ctx(request), case_id, outside_scope_reason=reason, granted=bool(reason)
+    )
 
 
 def _workable(request: HttpRequest, case_id: int) -> Case:
@@ -83,7 +87,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     for case in page:
-        case.named = case.pk in owned or access.shared_sections(request.user, case) >= {
+        case.referred_in = case.pk not in owned
+        case.named = not case.referred_in or access.shared_sections(request.user, case) >= {
             Section.IDENTITY
         }
     return render(
@@ -95,10 +100,20 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "stages": config().stages,
             "clusters": Cluster.choices,
             "filters": {"stage": stage, "cluster": cluster, "status": status, "mine": mine},
-            "may_intake": access.providers_for_intake(request.user).exists(),
+            "may_intake": access.may_take_intake(request.user),
+            "referrals_in": _referrals_in(request.user),
             "workload": selectors.caseload_per_worker(access.owned_cases(request.user)),
         },
     )
+
+
+def _referrals_in(user) -> list[Referral]:
+    """Live referrals to the user's providers, the client named only where identity is
+    shared."""
+    rows = list(access.referrals_in(user)[:100])
+    for r in rows:
+        r.named = Section.IDENTITY in r.sections
+    return rows
 
 
 @login_required
@@ -115,6 +130,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
         {
             "groups": [(labels[k], v) for k, v in groups.items()],
             "stages": {s.code: s for s in config().stages},
+            "referrals_in": [r for r in _referrals_in(request.user) if r.state == "waiting"],
+            "open_count": access.owned_cases(request.user).filter(status="open").count(),
         },
     )
 
@@ -124,12 +141,9 @@ def dtks_reports(request: HttpRequest) -> HttpResponse:
     """Article 43: clients outside DTKS reported to this Dinas Sosial."""
     if not policy.role_allows(request.user, policy.ATENSI_REPORTS):
         raise PermissionDenied
-    prefix = policy.scope_prefix(request.user) or ""
-    reports = (
-        DtksReport.objects.filter(within_scope(prefix, "region__code"))
-        .select_related("case__client", "case__provider", "region", "proposal")
-        .order_by("-reported_at")[:300]
-    )
+    reports = list(selectors.dtks_reports(request.user)[:300])
+    for r in reports:
+        r.notes = [selectors.problem_text(v) for v in (r.problems or {}).values()]
     rows = [(r, mask_nik(r.case.client.nik) if r.case.client.nik else "—") for r in reports]
     return render(request, "atensi/dtks_reports.html", {"rows": rows})
 
@@ -140,7 +154,7 @@ def dtks_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
-    if not access.providers_for_intake(request.user).exists():
+    if not access.may_take_intake(request.user):
         raise PermissionDenied
     form = forms.IntakeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +224,18 @@ def _timeline(case: Case) -> list[dict]:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    seen = _open(request, case_id)
+    try:
+        seen = _open(request, case_id)
+    except Http404:
+        if not access.may_ask_outside_scope(request.user, case_id):
+            raise
+        # A supervisor may open it with a stated reason: offer that instead of a dead end.
+        return render(
+            request,
+            "atensi/outside_scope.html",
+            {"form": forms.OutsideScopeForm(), "case_id": case_id, "offer": True},
+            status=403,
+        )
     case = seen.case
     stage = config().get(case.stage)
     entries = list(case.entries.select_related("recorded_by"))
@@ -234,6 +259,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "signoffs": _named(SignOff.objects.filter(case=case).select_related("actor")),
         "outside_reads": access.outside_scope_reads(case) if seen.basis == "owner" else [],
         "stage_forms": [(f, FORM_LABELS.get(f, f)) for f in stage.forms if f != "intake"],
+        "referrals_here": list(access.referrals_in(request.user).filter(case=case)),
+        "referral_note_form": forms.NoteForm(),
         "note_form": forms.NoteForm(),
         "return_form": forms.ReturnForm(),
         "follow_up_done_form": forms.FollowUpDoneForm(),
@@ -269,11 +296,43 @@ ENTRY_LABELS = {
 HIDDEN_KEYS = {"id", "providers", "intake"}
 
 
+def _shown(value: Any, field=None) -> Any:
+    """A saved value as the form shows it: its choice label, yes/no, a formatted date."""
+    if value is True or value is False:
+        return _("yes") if value else _("no")
+    if value is None or value == "":
+        return "—"
+    choices = getattr(field, "choices", None) if field is not None else None
+    if choices and not isinstance(value, list):
+        labels = {str(k): v for k, v in choices}
+        if str(value) in labels:
+            return labels[str(value)]
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if len(value) == 10:
+            return date_format(parsed.date(), "j M Y")
+        if timezone.is_aware(parsed):
+            parsed = timezone.localtime(parsed)
+        return date_format(parsed, "j M Y H:i")
+    return value
+
+
+ENTRY_FORMS = {"service": forms.ServiceRecordForm, "residential_stay": forms.ResidentialForm}
+
+
 def _by_form(entries: list) -> dict[str, list]:
     found: dict[str, list] = {}
     for entry in entries:
+        form_class = FORMS.get(entry.form, (ENTRY_FORMS.get(entry.form), None))[0]
+        fields = form_class.base_fields if form_class else {}
         entry.pairs = [
-            (ENTRY_LABELS.get(k, k), _("yes") if v is True else _("no") if v is False else v)
+            (
+                ENTRY_LABELS.get(k) or (fields[k].label if k in fields else k),
+                _shown(v, fields.get(k)),
+            )
             for k, v in entry.data.items()
             if k not in HIDDEN_KEYS
         ]
@@ -521,6 +580,67 @@ def signoff(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     if done:
         messages.success(request, text)
     return redirect("atensi:case", case.pk)
+
+
+# --- the receiving side of a referral -----------------------------------------------------
+
+
+def _received(request: HttpRequest, referral_id: int) -> Referral:
+    """A live referral to the user's provider (404 otherwise)."""
+    return get_object_or_404(access.referrals_in(request.user), pk=referral_id)
+
+
+@login_required
+@require_POST
+def referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+    """accept, or close (decline a waiting referral with a reason; end an accepted one)."""
+    referral = _received(request, referral_id)
+    ctx = _ctx(request)
+    if action == "accept":
+        done = _attempt(request, lambda: services.accept_referral(ctx, referral))
+        text = _("Referral accepted.")
+    elif action == "close":
+        note = request.POST.get("note", "")
+        done = _attempt(request, lambda: services.close_referral(ctx, referral, note))
+        text = _("Referral ended.")
+    else:
+        raise Http404
+    if done:
+        messages.success(request, text)
+    if referral.ended_at:
+        return redirect("atensi:caseload")
+    return redirect("atensi:case", referral.case_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referred_service(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Article 24: a service the referred provider delivered, recorded in the case file."""
+    referral = _received(request, referral_id)
+    form = forms.ServiceRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def call() -> None:
+            services.record_referred_service(
+                _ctx(request),
+                referral,
+                d["form"],
+                d["basis"],
+                d["description"],
+                d["delivered_on"],
+                d["amount_rupiah"],
+            )
+
+        if _attempt(request, call, form):
+            messages.success(request, _("Recorded: %(form)s.") % {"form": FORM_LABELS["service"]})
+            return redirect("atensi:case", referral.case_id)
+    title = _("Service delivered by %(provider)s") % {"provider": referral.to_provider.name}
+    return render(
+        request,
+        "atensi/stage_form.html",
+        {"case": referral.case, "form": form, "title": title},
+    )
 
 
 @login_required

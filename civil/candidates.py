@@ -41,8 +41,13 @@ def settings(civil_rows: int) -> SettingsCreator:
             cl.ExactMatch("sex"),
             cl.ExactMatch("district_code"),
         ],
+        # Birth date alone pairs each member with ~800 people nationally (25M people over
+        # ~30k dates): at 10M registry people that is ~10^9 comparisons. Each rule below keeps
+        # a member's block to tens of people, and together they still tolerate an error in
+        # any one of name start, birth date or kecamatan.
         blocking_rules_to_generate_predictions=[
-            block_on("birth_date"),
+            block_on("birth_date", "substr(name_key, 1, 2)"),
+            block_on("birth_date", "district_code"),
             block_on("district_code", "substr(name_key, 1, 3)"),
         ],
         retain_intermediate_calculation_columns=False,

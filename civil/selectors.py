@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 
+from wilayah import selectors as regions
 from wilayah.selectors import within_scope
 
 from .models import CivilCandidate, MatchStatus, MemberMatch
@@ -23,4 +24,7 @@ def for_member(member_id: int) -> dict | None:
     if match is None:
         return None
     candidates = list(CivilCandidate.objects.filter(member_id=member_id).order_by("rank"))
-    return {"match": match, "candidates": candidates}
+    village = match.civil_village_code
+    # The civil-registry village by name with its kecamatan/kabupaten, not a bare code.
+    village_label = (regions.label(village) or village) if village else ""
+    return {"match": match, "candidates": candidates, "civil_village_label": village_label}

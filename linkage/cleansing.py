@@ -26,7 +26,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import policy
@@ -179,7 +180,26 @@ def load_proposals(run: PipelineRun, out_dir: Path) -> int:
                         f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 9)})",
                         zip(*(c.to_pylist() for c in data.columns), strict=True))
                 total += n
+        total -= _forget_remembered(run)
     return total
+
+
+def _forget_remembered(run: PipelineRun) -> int:
+    """Drop the run's proposals that an earlier run already proposed for the same record and
+    reason and that a user rejected or reverted, when the record has not changed since that
+    decision: like a review decision, it is not asked again on unchanged data."""
+    dropped = 0
+    for kind in Kind.values:
+        record_updated = _model(kind).objects.filter(
+            pk=OuterRef(OuterRef("record_id"))).values("updated_at")[:1]
+        remembered = (CleansingProposal.objects.exclude(run=run)
+                      .filter(kind=kind, state__in=[State.REJECTED, State.REVERTED],
+                              record_id=OuterRef("record_id"), reason=OuterRef("reason"))
+                      .annotate(decided=Coalesce("reverted_at", "decided_at"))
+                      .filter(decided__gte=Subquery(record_updated)))
+        dropped += run.proposals.filter(kind=kind, state=State.PROPOSED).filter(
+            Exists(remembered)).delete()[0]
+    return dropped
 
 
 # --- deciding, applying, reverting ------------------------------------------------------------
@@ -197,10 +217,42 @@ def summary(user, run: PipelineRun) -> list[dict]:
     return list(rows)
 
 
+def pending_application(user, run: PipelineRun) -> dict[str, int]:
+    """What applying would deactivate now, in the user's scope: accepted members and
+    households, and the other active members who would go with those households."""
+    accepted = _in_scope(user, run).filter(state=State.ACCEPTED)
+    members = accepted.filter(kind=Kind.MEMBER)
+    households = accepted.filter(kind=Kind.HOUSEHOLD)
+    followers = (Member.objects.filter(household_id__in=households.values("record_id"),
+                                       status=Status.ACTIVE)
+                 .exclude(pk__in=members.values("record_id")).count())
+    return {"members": members.count(), "households": households.count(),
+            "members_with_household": followers}
+
+
+def records_of(user, run: PipelineRun, kind: str, reason: str):
+    """The run's proposals of one kind and reason in the user's scope, for listing."""
+    return proposals_for(user, run).filter(kind=kind, reason=reason).order_by("record_id")
+
+
+def superseded_by(run: PipelineRun) -> PipelineRun | None:
+    """The latest finished run when it is a later one than `run`: only its proposals may be
+    accepted or applied (an older run's findings describe data that has moved on)."""
+    latest = PipelineRun.objects.filter(state=PipelineRun.State.DONE).first()
+    return latest if latest is not None and latest.pk != run.pk else None
+
+
+def _require_current(run: PipelineRun) -> None:
+    newer = superseded_by(run)
+    if newer is not None:
+        raise CleansingError(f"run {run.name} is superseded by run {newer.name}")
+
+
 def decide(ctx: audit.Context, run: PipelineRun, accept: bool,
            reasons: list[str] | None = None, kind: str | None = None) -> int:
     """Accept (or reject) the run's open proposals, all or those of some reasons / a kind."""
     policy.require(ctx.actor, policy.CLEANSE)
+    _require_current(run)
     proposals = _in_scope(ctx.actor, run).filter(state=State.PROPOSED)
     if reasons:
         proposals = proposals.filter(reason__in=reasons)
@@ -229,6 +281,7 @@ def apply(ctx: audit.Context, run: PipelineRun) -> dict[str, int]:
     """Deactivate the records of the run's accepted proposals. A record changed since the
     snapshot (no longer active) is left alone and its proposal marked skipped."""
     policy.require(ctx.actor, policy.CLEANSE)
+    _require_current(run)
     ctx = _batch(ctx, run)
     with transaction.atomic():
         members = _apply_kind(ctx, run, Kind.MEMBER)

@@ -27,6 +27,15 @@ def civil_status_counts(region: str) -> dict[str, int] | None:
     return status_counts(region)
 
 
+def confirmed_same(region: str) -> int:
+    """Review pairs a reviewer decided to be the same person, both members within the region."""
+    try:
+        from .review_selectors import decided_counts
+    except ImportError:
+        return 0
+    return decided_counts(region).get("same", 0)
+
+
 def review_backlog(region: str) -> int | None:
     """Pairs waiting for clerical review (hook: linkage.review_selectors.backlog)."""
     try:
@@ -73,11 +82,16 @@ def region_figures(region: str, run: PipelineRun | None) -> dict:
                                               reason=InactiveReason.DUPLICATE).count()
              if run else 0)
     deactivated = deactivated_by_reason(region)
+    # Resolved duplicates: members deactivated as duplicates plus review pairs a reviewer
+    # confirmed as the same person (shown separately too, so the sum can be read).
+    removed = deactivated[InactiveReason.DUPLICATE]["members"]
+    confirmed = confirmed_same(region)
     return {
         "civil": civil, "padan_rate": padan_rate(civil),
         "matched": sum(civil.values()) if civil else None,
         "duplicates_found": found,
-        "duplicates_resolved": deactivated[InactiveReason.DUPLICATE]["members"],
+        "duplicates_resolved": removed + confirmed,
+        "duplicates_deactivated": removed, "duplicates_confirmed": confirmed,
         "deactivated": deactivated,
         "deactivated_members": sum(v["members"] for v in deactivated.values()),
         "review_backlog": review_backlog(region),
@@ -106,7 +120,17 @@ def child_figures(region: str, run: PipelineRun | None) -> list[dict]:
         rows.append({
             "code": code, "name": name, "drill": level <= DRILL_DOWN_TO,
             "padan_rate": padan_rate(civil), "matched": sum(civil.values()) if civil else None,
-            "duplicates_found": found.get(code, 0), "duplicates_resolved": duplicates.get(code, 0),
+            "duplicates_found": found.get(code, 0),
+            "duplicates_resolved": duplicates.get(code, 0) + confirmed_same(code),
             "deactivated_members": inactive.get(code, 0), "review_backlog": review_backlog(code),
         })
     return rows
+
+
+def backlog_spanning(total: int | None, rows: list[dict]) -> int | None:
+    """Pending pairs inside the region whose two members lie in different areas one level
+    down: a pair is counted in an area's row only when both members lie in it, so the rows
+    plus this figure add up to the region's backlog."""
+    if total is None or not rows or any(r["review_backlog"] is None for r in rows):
+        return None
+    return total - sum(r["review_backlog"] for r in rows)

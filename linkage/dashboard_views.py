@@ -5,6 +5,7 @@ proposals by reason, where national officers accept, apply and revert them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +17,11 @@ from registry.models import InactiveReason
 from wilayah import selectors as regions
 from wilayah.selectors import code_in_scope
 
-from . import cleansing, dashboard
+from . import cleansing, dashboard, run_display
 from .models import CleansingProposal, PipelineRun
 
 RUNS_SHOWN = 50
+RECORDS_PAGE = 50
 
 
 def _require_viewer(request: HttpRequest) -> str:
@@ -42,13 +44,17 @@ def quality_dashboard(request: HttpRequest) -> HttpResponse:
     figures = dashboard.region_figures(region, run)
     reasons = [{"label": label, **figures["deactivated"].get(code, {})}
                for code, label in InactiveReason.choices]
+    # The breadcrumb starts at the user's own scope, not at the national level.
     path = [r for r in regions.ancestors(region) if code_in_scope(r.code, scope)] \
         if region else []
+    children = dashboard.child_figures(region, run)
     return render(request, "linkage/dashboard.html", {
         "region": region, "region_label": regions.label(region) if region else "",
-        "path": path, "at_scope": region == scope, "run": run,
-        "figures": figures, "children": dashboard.child_figures(region, run),
-        "reasons": reasons,
+        "scope": scope, "path": path, "at_scope": region == scope, "run": run,
+        "figures": figures, "children": children, "reasons": reasons,
+        "backlog_spanning": dashboard.backlog_spanning(figures["review_backlog"], children),
+        "can_review": policy.role_allows(request.user, policy.REVIEW_DUPLICATES),
+        "can_rank": policy.role_allows(request.user, policy.VIEW_PMT_MODELS),
     })
 
 
@@ -60,6 +66,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "linkage/run_list.html", {
         "runs": runs[:RUNS_SHOWN],
         "can_cleanse": policy.role_allows(request.user, policy.CLEANSE),
+        "can_review": policy.role_allows(request.user, policy.REVIEW_DUPLICATES),
+        "latest": dashboard.latest_run(),
     })
 
 
@@ -68,10 +76,52 @@ def run_list(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, name: str) -> HttpResponse:
     _require_viewer(request)
     run = get_object_or_404(PipelineRun.objects.select_related("snapshot"), name=name)
+    can_cleanse = policy.role_allows(request.user, policy.CLEANSE)
+    newer = cleansing.superseded_by(run)
     return render(request, "linkage/run_detail.html", {
-        "run": run, "steps": run.steps.all(),
+        "run": run, "steps": run_display.steps_for_display(run.steps.all()),
         "proposals": _proposal_table(cleansing.summary(request.user, run)),
-        "can_cleanse": policy.role_allows(request.user, policy.CLEANSE),
+        "can_cleanse": can_cleanse, "superseded_by": newer,
+        # Only the latest finished run's proposals may be accepted and applied; reverting
+        # what an older run applied stays possible.
+        "can_decide": can_cleanse and newer is None and run.state == PipelineRun.State.DONE,
+        "can_review": policy.role_allows(request.user, policy.REVIEW_DUPLICATES),
+    })
+
+
+@login_required
+@require_GET
+def run_apply_confirm(request: HttpRequest, name: str) -> HttpResponse:
+    """What applying the accepted proposals would deactivate, before it is done."""
+    if not policy.role_allows(request.user, policy.CLEANSE):
+        raise PermissionDenied
+    run = get_object_or_404(PipelineRun.objects.select_related("snapshot"), name=name)
+    if cleansing.superseded_by(run) is not None:
+        return redirect("linkage_run_detail", name=run.name)
+    return render(request, "linkage/run_apply_confirm.html", {
+        "run": run, "pending": cleansing.pending_application(request.user, run),
+    })
+
+
+@login_required
+@require_GET
+def run_records(request: HttpRequest, name: str) -> HttpResponse:
+    """The individual records of one kind and reason of a run's proposals (the user's
+    scope), to check before accepting them."""
+    _require_viewer(request)
+    run = get_object_or_404(PipelineRun, name=name)
+    kind, reason = request.GET.get("kind", ""), request.GET.get("reason", "")
+    if kind not in CleansingProposal.Kind.values or reason not in InactiveReason.values:
+        raise Http404
+    page = Paginator(cleansing.records_of(request.user, run, kind, reason),
+                     RECORDS_PAGE).get_page(request.GET.get("page"))
+    names = regions.names({p.region_code for p in page.object_list})
+    return render(request, "linkage/run_records.html", {
+        "run": run, "page": page, "kind": kind, "reason": reason,
+        "kind_label": dict(CleansingProposal.Kind.choices)[kind],
+        "reason_label": dict(InactiveReason.choices)[reason],
+        "rows": [{"proposal": p, "village": names.get(p.region_code, "")}
+                 for p in page.object_list],
     })
 
 
@@ -105,6 +155,17 @@ def run_cleanse(request: HttpRequest, name: str) -> HttpResponse:
             kind and kind not in CleansingProposal.Kind.values:
         raise Http404
     ctx = audit.Context(actor=request.user, reason=request.POST.get("note", "").strip()[:500])
+    try:
+        return _cleanse(request, run, action, reason, kind, ctx)
+    except cleansing.CleansingError:
+        newer = cleansing.superseded_by(run)
+        messages.error(request, _("Run %(run)s is superseded by run %(newer)s: only the latest "
+                                  "run's proposals can be accepted or applied.") % {
+            "run": run.name, "newer": newer.name if newer else "—"})
+        return redirect("linkage_run_detail", name=run.name)
+
+
+def _cleanse(request, run, action, reason, kind, ctx) -> HttpResponse:
     if action in ("accept", "reject"):
         n = cleansing.decide(ctx, run, accept=action == "accept",
                              reasons=[reason] if reason else None, kind=kind)

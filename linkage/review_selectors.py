@@ -56,3 +56,11 @@ def decided_pairs() -> Iterator[tuple[int, int, bool]]:
             .values_list("member_l_id", "member_r_id", "decision"))
     for left, right, decision in rows.iterator(chunk_size=10_000):
         yield left, right, decision == ReviewPair.Decision.SAME
+
+
+def pairs_of_member(user, member_id: int) -> list[ReviewPair]:
+    """Open and decided review pairs the member is part of, that the user may open; pending
+    first, then the latest decisions."""
+    pairs = (pairs_for(user).filter(Q(member_l_id=member_id) | Q(member_r_id=member_id))
+             .select_related("member_l", "member_r").order_by("-decided_at", "id"))
+    return sorted(pairs, key=lambda p: p.decision is not None)

@@ -40,8 +40,9 @@ def load_review_band(pairs_file: Path, run_ref: str, ctx: audit.Context) -> int:
         ).fetchall()
     finally:
         con.close()
-    before = ReviewPair.objects.count()
     with transaction.atomic():
+        dropped = _drop_stale(rows)
+        before = ReviewPair.objects.count()
         for start in range(0, len(rows), BATCH):
             ReviewPair.objects.bulk_create(
                 [_pair(row, gammas, run_ref) for row in rows[start:start + BATCH]],
@@ -49,8 +50,22 @@ def load_review_band(pairs_file: Path, run_ref: str, ctx: audit.Context) -> int:
             )
         added = ReviewPair.objects.count() - before
         audit.record_bulk(ctx, LOAD_ACTION, "linkage.reviewpair",
-                          [(f"run:{run_ref}", "", {"added": added, "review_band": len(rows)})])
+                          [(f"run:{run_ref}", "", {"added": added, "review_band": len(rows),
+                                                   "dropped_stale": dropped})])
     return added
+
+
+def _drop_stale(rows: list[tuple]) -> int:
+    """Remove pending pairs that the new run no longer puts in its review band (the data or
+    the model changed): nobody should decide what the latest run does not ask. Decided pairs
+    stay, as the record of the decision."""
+    band = {(row[0], row[1]) for row in rows}
+    stale = [pk for pk, left, right in ReviewPair.objects.filter(decision__isnull=True)
+             .order_by().values_list("pk", "member_l_id", "member_r_id").iterator(10_000)
+             if (left, right) not in band]
+    for start in range(0, len(stale), BATCH):
+        ReviewPair.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+    return len(stale)
 
 
 def _pair(row: tuple, gammas: list[str], run_ref: str) -> ReviewPair:

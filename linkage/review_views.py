@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +15,7 @@ from accounts import policy
 from audit import services as audit
 from registry import services as registry_services
 from wilayah import selectors as regions
+from wilayah.selectors import code_in_scope
 
 from . import review_selectors as selectors
 from . import review_services as services
@@ -46,12 +48,18 @@ def _require_reviewer(request: HttpRequest) -> None:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Pending pairs whose two members lie in the reviewer's region, likeliest first."""
     _require_reviewer(request)
-    pending = selectors.pending_for(request.user).select_related("member_l", "member_r")
-    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
-    prefix = policy.scope_prefix(request.user) or ""
+    scope = policy.scope_prefix(request.user) or ""
+    region = request.GET.get("region", "").strip() or scope
+    if not code_in_scope(region, scope) or (region and regions.get_region(region) is None):
+        raise Http404
+    pending = selectors.pending_for(request.user).filter(selectors.in_region(region))
+    page = Paginator(pending.select_related("member_l", "member_r"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "linkage/review_queue.html", {
         "page": page, "backlog": page.paginator.count,
-        "decided": selectors.decided_counts(prefix),
+        "decided": selectors.decided_counts(region),
+        "region": region if region != scope else "",
+        "region_label": regions.label(region) if region else "",
     })
 
 
@@ -68,8 +76,10 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
         return _decide(request, pair)
     for member in (pair.member_l, pair.member_r):
         registry_services.open_member(_ctx(request), member)
+    tz = regions.time_zone(pair.region_l)
     return render(request, "linkage/review_pair.html", {
         "pair": pair, "rows": _rows(pair), "Decision": ReviewPair.Decision,
+        "tz": tz, "tz_label": regions.TIME_ZONE_LABELS.get(tz, tz),
     })
 
 
@@ -101,6 +111,8 @@ def _value(member, field: str) -> str:
     if field == "status":
         return member.get_status_display()
     value = getattr(member, field)
+    if field == "birth_date" and value is not None:
+        return date_format(value, "j M Y")
     return "" if value is None else str(value)
 
 

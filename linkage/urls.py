@@ -8,6 +8,9 @@ urlpatterns: list = [
     path("proses/<str:name>/", dashboard_views.run_detail, name="linkage_run_detail"),
     path("proses/<str:name>/pembersihan/", dashboard_views.run_cleanse,
          name="linkage_run_cleanse"),
+    path("proses/<str:name>/terapkan/", dashboard_views.run_apply_confirm,
+         name="linkage_run_apply_confirm"),
+    path("proses/<str:name>/usulan/", dashboard_views.run_records, name="linkage_run_records"),
     path("tinjauan/", review_views.review_queue, name="linkage_review_queue"),
     path("tinjauan/<int:pair_id>/", review_views.review_pair, name="linkage_review_pair"),
 ]

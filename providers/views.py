@@ -57,7 +57,10 @@ def directory(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "can_manage": policy.role_allows(request.user, policy.MANAGE_PROVIDERS),
-            "expiring": selectors.expiring_accreditations(request.user, today)[:10],
+            "expiring": [
+                (p, selectors.accreditation_state(p, today))
+                for p in selectors.expiring_accreditations(request.user, today)[:10]
+            ],
         },
     )
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import policy
 
-from . import pmt, selectors
+from . import labels, pmt, selectors
 
 
 @login_required
@@ -36,7 +36,8 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
     return render(request, "ranking/model_detail.html", {
         "model": model,
         "national": national,
-        "weights": sorted(national["weights"].items()),
+        "weights": [(labels.feature_label(key, document["variables"]), key, weight)
+                    for key, weight in sorted(national["weights"].items())],
         "variants": [v for v in document["variants"] if v["key"] != pmt.NATIONAL],
         "test": model.metrics.get("test_metrics", {}),
     })

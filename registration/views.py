@@ -5,6 +5,7 @@ Views parse, call registration.services and selectors, render. The services chec
 and transitions; their refusals become messages on the page (PermissionDenied becomes 403)."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -302,6 +303,14 @@ def _render_create(
     )
 
 
+def _iso_date(value: Any) -> date | None:
+    """A payload's 'YYYY-MM-DD' as a date (shown formatted); None when absent or malformed."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _payload_view(proposal: Proposal, definition: dict, lang: str) -> dict:
     """The payload of a new-household proposal as rows a person reads; others as key/value."""
     p = proposal.payload
@@ -322,6 +331,7 @@ def _payload_view(proposal: Proposal, definition: dict, lang: str) -> dict:
                     "marital": member_label(
                         definition, "marital_status", m.get("marital_status"), lang
                     ),
+                    "born": _iso_date(m.get("birth_date")),
                 }
                 for m in f.get("members") or []
             ],

@@ -28,6 +28,7 @@ from .records import (
     score_domain,
     set_duration,
 )
+from .referrals import accept_referral, close_referral, record_referred_service
 from .supervision import (
     approve,
     last_return,
@@ -43,6 +44,9 @@ __all__ = [
     "SECTION_OF_FORM",
     "Person",
     "Refused",
+    "accept_referral",
+    "close_referral",
+    "record_referred_service",
     "add_goal",
     "add_indicator",
     "admit",

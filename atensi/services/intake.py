@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import policy
 from accounts.models import User
@@ -152,6 +153,16 @@ def receive_intake(
         found["problem"] = _("This field is required.")
     if source == IntakeSource.REFERRAL and not (referrer.strip() or referred_from):
         found["referrer"] = _("Name who referred the person.")
+    # Outreach may meet a person somewhere in a kecamatan; otherwise the region is where the
+    # client lives, down to the desa/kelurahan (the DTKS usulan and the case need the village).
+    if (
+        source != IntakeSource.OUTREACH
+        and Region.objects.filter(code=person.region_code, level__lt=4).exists()
+    ):
+        found["region"] = _(
+            "Choose the desa/kelurahan where the person lives (a kecamatan is enough only for "
+            "outreach, where the person was found)."
+        )
     if found:
         raise ValidationError(found)
     client = find_or_create_client(ctx, person)
@@ -176,6 +187,41 @@ def receive_intake(
         region_code=client.region_id,
     )
     return intake
+
+
+CHILD_UNDER = 18  # UU 35/2014 Perlindungan Anak art. 1(1): a child is under 18 years
+ELDERLY_FROM = 60  # UU 13/1998 Kesejahteraan Lansia art. 1(2): lansia are 60 and over
+CHILD_PAS = {PasGroup.VULNERABLE_CHILDREN}
+ELDERLY_PAS = {PasGroup.NEGLECTED_ELDERLY}
+
+
+def age_on(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def age_errors(
+    birth: date | None, client: Client, pas_group: str, clusters: list[str]
+) -> dict[str, str]:
+    """The children's cluster/PAS group only under 18, the elderly ones only from 60 (when
+    the birth date is known)."""
+    birth = birth or client.birth_date
+    if birth is None:
+        return {}
+    age = age_on(birth, timezone.localdate())
+    found = {}
+    if age >= CHILD_UNDER:
+        adult = _("A person aged 18 or more is not a child (UU 35/2014 Perlindungan Anak).")
+        if Cluster.CHILDREN in clusters:
+            found["clusters"] = adult
+        if pas_group in CHILD_PAS:
+            found["pas_group"] = adult
+    if age < ELDERLY_FROM:
+        elderly = _("The elderly cluster and group are for persons aged 60 or more (UU 13/1998).")
+        if Cluster.ELDERLY in clusters:
+            found["clusters"] = elderly
+        if pas_group in ELDERLY_PAS:
+            found["pas_group"] = elderly
+    return found
 
 
 @transaction.atomic
@@ -208,6 +254,7 @@ def open_case(
             "The supervisor must be a pekerja sosial with a valid supervision competency "
             "certificate."
         )
+    found |= age_errors(person.birth_date if person else None, intake.client, pas_group, clusters)
     if Case.objects.filter(intake=intake).exists():
         found["intake"] = _("This intake already has a case.")
     if found:
@@ -255,20 +302,29 @@ def open_case(
 # --- article 43 -----------------------------------------------------------------------------
 
 
+# What a report to the Dinas Sosial may lack. Stored as these English msgids (not translated
+# text) so that each reader sees them in their own language (atensi.selectors.problem_text).
+PROBLEMS = {
+    "nik": gettext_noop("The NIK is unknown; the Dinas Sosial must establish it."),
+    "kk_number": gettext_noop("The KK number is unknown."),
+    "birth_date": gettext_noop("The birth date is unknown."),
+    "marital_status": gettext_noop("The marital status is unknown."),
+    "region": gettext_noop("The village (desa/kelurahan) is unknown."),
+    "usulan": gettext_noop("You may not propose in this village; the Dinas Sosial will."),
+}
+
+
 def _usulan(person: Person | None, client: Client) -> tuple[str, dict, Any, dict[str, str]]:
     """(kind, payload, household, missing) of the DTKS usulan for a client outside DTKS."""
-    missing = {}
-    if not client.nik:
-        missing["nik"] = _("The NIK is unknown; the Dinas Sosial must establish it.")
-    if not client.kk_number:
-        missing["kk_number"] = _("The KK number is unknown.")
-    if not client.birth_date:
-        missing["birth_date"] = _("The birth date is unknown.")
     marital = person.marital_status if person else None
-    if not marital:
-        missing["marital_status"] = _("The marital status is unknown.")
-    if not Region.objects.filter(code=client.region_id, level=4).exists():
-        missing["region"] = _("The village (desa/kelurahan) is unknown.")
+    lacking = {
+        "nik": not client.nik,
+        "kk_number": not client.kk_number,
+        "birth_date": not client.birth_date,
+        "marital_status": not marital,
+        "region": not Region.objects.filter(code=client.region_id, level=4).exists(),
+    }
+    missing = {key: PROBLEMS[key] for key, lacks in lacking.items() if lacks}
     family = Family.objects.filter(kk_number=client.kk_number).select_related("household").first()
     if missing:
         return "", {}, None, missing
@@ -312,7 +368,7 @@ def report_to_dtks(ctx: audit.Context, case: Case, person: Person | None = None)
         except ValidationError as error:
             problems = {"usulan": " ".join(error.messages)}
         except PermissionDenied:
-            problems = {"usulan": _("You may not propose in this village; the Dinas Sosial will.")}
+            problems = {"usulan": PROBLEMS["usulan"]}
     report = DtksReport.objects.create(
         case=case,
         region=client.region,

@@ -31,7 +31,15 @@ from ..models import (
     Service,
     TerminationReason,
 )
-from .common import Refused, add_entry, check_form_stage, plain, record_event, require_recorder
+from .common import (
+    Refused,
+    add_entry,
+    check_form_stage,
+    plain,
+    record_event,
+    require_recorder,
+    stage_of,
+)
 
 # --- stage forms (articles 21-26) ---------------------------------------------------------
 
@@ -154,6 +162,14 @@ def record_service(
     """Article 24 and 11(1): one service delivered; cash or goods assistance carries its value
     in integer rupiah. The first service sets the case's service basis."""
     require_recorder(ctx, case)
+    check_service(form, basis, description, amount_rupiah)
+    check_form_stage(case, "service")
+    return save_service(
+        ctx, case, form, basis, description, delivered_on, amount_rupiah, provider or case.provider
+    )
+
+
+def check_service(form: str, basis: str, description: str, amount_rupiah: int | None) -> None:
     found = {}
     if form not in ServiceForm.values:
         found["form"] = _("Choose a form of article 11.")
@@ -165,7 +181,19 @@ def record_service(
         found["description"] = _("This field is required.")
     if found:
         raise ValidationError(found)
-    check_form_stage(case, "service")
+
+
+def save_service(
+    ctx: audit.Context,
+    case: Case,
+    form: str,
+    basis: str,
+    description: str,
+    delivered_on: date | None,
+    amount_rupiah: int | None,
+    provider: Provider,
+) -> Service:
+    """Write a checked service row and its form entry (the caller checked the actor)."""
     row = Service.objects.create(
         case=case,
         form=form,
@@ -173,18 +201,21 @@ def record_service(
         delivered_on=delivered_on or timezone.localdate(),
         description=description,
         amount_rupiah=amount_rupiah,
-        provider=provider or case.provider,
+        provider=provider,
         recorded_by=ctx.actor,
     )
     if not case.service_basis:
         case.service_basis = basis
         case.save(update_fields=["service_basis"])
-    add_entry(
-        ctx,
-        case,
-        "service",
-        {"form": form, "basis": basis, "amount_rupiah": amount_rupiah, "id": row.pk},
+    data = {"form": form, "basis": basis, "amount_rupiah": amount_rupiah, "id": row.pk}
+    if provider.pk != case.provider_id:
+        data["provider"] = provider.name
+    # A referred provider may serve before the case reaches implementation: no stage check.
+    entry = FormEntry.objects.create(
+        case=case, stage=stage_of("service").code, form="service", data=data, recorded_by=ctx.actor
     )
+    changes = {"form": [None, "service"], "entry": [None, entry.pk]}
+    record_event(ctx, "form.service", case, case, changes)
     return row
 
 

@@ -48,7 +48,9 @@ def seeded(world):
     in the assessment stage, one in two clusters), one opened in 2025."""
     a = world.case(world.person(name="Ani"), pas_group="vulnerable_children")
     b = world.case(
-        world.person(name="Bambang", sex="L", region_code=VILLAGE_OTHER_DISTRICT),
+        world.person(
+            name="Bambang", sex="L", region_code=VILLAGE_OTHER_DISTRICT, birth_date=date(1950, 1, 2)
+        ),
         pas_group="difabel",
         clusters=["disability", "elderly"],
     )

@@ -210,15 +210,29 @@ def test_a_supervisor_outside_scope_states_a_reason_shown_to_the_worker(world):
     case = world.case()
     page = reverse("atensi:case", args=[case.pk])
     outsider = web(world.outside_supervisor)
-    assert outsider.get(page).status_code == 404
+    # Not a dead end: a supervisor is offered to state a reason (no case data shown).
+    offer = outsider.get(page)
+    assert offer.status_code == 403
+    assert reverse("atensi:outside_scope", args=[case.pk]) in offer.content.decode()
+    assert case.client.name not in offer.content.decode()
     post_ok(
         outsider,
         reverse("atensi:outside_scope", args=[case.pk]),
         {"reason": "Supervisi silang atas permintaan Dinas"},
     )
     assert outsider.get(page).status_code == 200
+    assert outsider.get(page).status_code == 200  # reads again in the same session
     html = web(world.worker).get(page).content.decode()
-    assert "Supervisi silang atas permintaan Dinas" in html
+    # One opening, shown once to the case worker.
+    assert html.count("Supervisi silang atas permintaan Dinas") == 1
+
+
+def test_others_outside_scope_still_get_404(world):
+    case = world.case()
+    page = reverse("atensi:case", args=[case.pk])
+    assert web(world.other_worker).get(page).status_code == 404
+    missing = reverse("atensi:case", args=[case.pk + 999])
+    assert web(world.outside_supervisor).get(missing).status_code == 404
 
 
 def test_my_tasks_shows_the_emergency_and_the_waiting_sign_off(world):

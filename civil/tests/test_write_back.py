@@ -89,3 +89,19 @@ def test_member_page_of_another_village_stays_closed(loaded, client, make_user):
         "village_id", flat=True).first()
     client.force_login(make_user(Role.OPERATOR_DESA, other))
     assert client.get(reverse("member_detail", args=[member_id])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_member_page_names_the_village_the_civil_registry_places_a_mover_in(
+        loaded, client, make_user):
+    """Not a bare code: the village with its kecamatan and kabupaten."""
+    from wilayah.selectors import label
+    services.load_results("run-1", loaded.out_dir)
+    match = MemberMatch.objects.exclude(member__village_id="32.01.02.2001").first()
+    MemberMatch.objects.filter(pk=match.pk).update(moved=True,
+                                                   civil_village_code="32.01.02.2001")
+    assert selectors.for_member(match.member_id)["civil_village_label"] == label(
+        "32.01.02.2001")
+    client.force_login(make_user(Role.PUSAT))
+    html = client.get(reverse("member_detail", args=[match.member_id])).content.decode()
+    assert label("32.01.02.2001") in html

@@ -113,6 +113,12 @@ class PipelineStep(models.Model):
     def __str__(self) -> str:
         return f"{self.run.name}/{self.name}"
 
+    @property
+    def label(self) -> str:
+        """The step's name in the user's language."""
+        from linkage.run_display import step_label
+        return step_label(self.name)
+
 
 class CleansingProposal(models.Model):
     """A proposed deactivation of a registry record found by a run, with its reason and the

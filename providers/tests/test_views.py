@@ -125,3 +125,33 @@ def test_only_national_roles_edit_a_national_unit(client, make_user, make_provid
 
 def test_anonymous_visitor_is_sent_to_login(client):
     assert client.get(reverse("providers_directory")).status_code == 302
+
+
+def test_the_renewal_alert_says_expired_not_valid_until(client, make_user, make_provider):
+    """The alert above the directory shows the same state as the provider page."""
+    from datetime import date
+
+    make_provider(
+        "LKS Kedaluwarsa", accreditation_grade="B", accredited_on=date(2019, 1, 1),
+        accreditation_valid_until=date(2024, 1, 1),
+    )  # fmt: skip
+    client.force_login(make_user(Role.OPERATOR_KABUPATEN, "32.01"))
+    page = client.get(reverse("providers_directory"))
+    alert = page.text.split('role="status"')[1].split("<form")[0]
+    assert 'data-accreditation="expired"' in page.text
+    assert "berlaku sampai" not in alert and "valid until" not in alert
+    assert "kedaluwarsa" in alert.lower() or "expired" in alert.lower()
+
+
+def test_the_workforce_lead_is_fully_in_one_language(client, make_user):
+    user = make_user(Role.OPERATOR_KABUPATEN, "32.01")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en"})
+    english = client.get(reverse("workforce_list")).text
+    assert "social volunteers and social extension workers" in english
+    client.post(reverse("set_language"), {"language": "id"})
+    indonesian = client.get(reverse("workforce_list")).text
+    assert (
+        "relawan sosial dan penyuluh sosial" in indonesian
+        and " and " not in indonesian.split("Pasal 42")[0][-200:]
+    )

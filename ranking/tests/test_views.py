@@ -53,3 +53,21 @@ def test_national_roles_see_the_models_and_their_metrics(client, make_user, scor
 def test_a_village_operator_may_not_open_the_model_page(client, make_user):
     client.force_login(make_user("operator_desa", VILLAGE_B))
     assert client.get(reverse("ranking_model_list")).status_code == 403
+
+
+def test_model_weights_read_as_instrument_labels_in_the_active_language(
+        client, make_user, scored_household):
+    from django.utils import translation
+
+    from ranking import labels, pmt
+    variables = pmt.default_variables()
+    with translation.override("id"):
+        assert labels.feature_label("air_conditioner:yes", variables) == "AC: ya"
+        assert labels.feature_label("head_age:60+", variables) == "Umur kepala rumah tangga: 60+"
+    with translation.override("en"):
+        assert labels.feature_label("air_conditioner:yes", variables) == "Air conditioner: yes"
+    client.force_login(make_user("pusat"))
+    model = services.current_model()
+    html = client.get(reverse("ranking_model_detail", args=[model.pk]),
+                      HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert ">AC: ya<" in html and ">air_conditioner:yes<" not in html

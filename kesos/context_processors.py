@@ -1,0 +1,23 @@
+"""Template context shared by every page: which main sections the user's role may open, read
+from accounts.policy (the one place for permissions) so the navbar needs no role lists."""
+
+from django.http import HttpRequest
+
+from accounts import policy
+
+
+def nav(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+
+    def allows(*actions: str) -> bool:
+        return any(policy.role_allows(user, action) for action in actions)
+
+    return {"nav": {
+        "data_quality": allows(policy.VIEW_DATA_QUALITY),
+        "review": allows(policy.REVIEW_DUPLICATES),
+        "ranking": allows(policy.VIEW_PMT_MODELS),
+        "atensi": allows(policy.ATENSI_CASEWORK, policy.ATENSI_REPORTS),
+        "providers": allows(policy.VIEW_PROVIDERS),
+    }}
