@@ -14,15 +14,13 @@ pyspark = pytest.importorskip("pyspark")
 
 @pytest.fixture(scope="module")
 def spark():
-    from pyspark.sql import SparkSession
+    # Kesos's one way to start Spark: the first session of a process fixes the JVM's
+    # classpath, so it must carry Splink's UDF jar even when this test needs no UDF.
+    from linkage.spark import spark_session
 
     # py4j logs from finalizers after pytest closed its streams; nothing worth reading.
     logging.getLogger("py4j").setLevel(logging.WARNING)
-    session = (SparkSession.builder.master("local[1]").appName("kesos-civil-test")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.sql.session.timeZone", "UTC")
-               .getOrCreate())
+    session = spark_session("local[1]")
     yield session
     session.stop()
 

@@ -12,10 +12,11 @@ pyspark = pytest.importorskip("pyspark")
 
 
 def test_spark_sql_scores_households_as_duckdb_does(synth_registry):
-    from pyspark.sql import SparkSession
+    # The first session of a process fixes the JVM's classpath: start it the Kesos way, with
+    # Splink's UDF jar, so the dedup Spark test can run after this one.
+    from linkage.spark import spark_session
 
-    spark = (SparkSession.builder.master("local[1]").appName("kesos-ranking-test")
-             .config("spark.ui.enabled", "false").getOrCreate())
+    spark = spark_session("local[1]")
     try:
         got, expected = _both(spark, synth_registry)
     finally:
