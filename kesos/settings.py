@@ -186,6 +186,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # Libraries that narrate every step at INFO (PDF layout, Splink training, Spark's bridge).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "splink": {"level": "WARNING"},
+        "py4j": {"level": "WARNING"},
         # runserver's request lines go through their own handler: redact there too.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
