@@ -72,7 +72,7 @@ def deduplicate(
         return deduplicate_spark(con, out_dir, settings, thresholds, decided, **engine_options)
     con.execute(f"create or replace temp table dedup_source as {registry_source_sql()}")
     return run_linkage(con, "dedup_source", REGISTRY_MAPPING, Path(out_dir), settings,
-                       thresholds, decided)
+                       thresholds, decided, hold_distinct_ids=True)
 
 
 def link_tables(
@@ -109,7 +109,7 @@ def run_linkage(
     con: duckdb.DuckDBPyConnection, source: str, mapping: ColumnMapping, out_dir: Path,
     settings: dict | str | Path | None = None,
     thresholds: tuple[float, float] = DEFAULT_THRESHOLDS, decided: Decided | None = None,
-    right: tuple[str, ColumnMapping] | None = None,
+    right: tuple[str, ColumnMapping] | None = None, hold_distinct_ids: bool = False,
 ) -> dict:
     """The engine on DuckDB: standardise, train or load the model, score, band, cluster."""
     lo, hi = _check_thresholds(thresholds)
@@ -130,7 +130,7 @@ def run_linkage(
     comparisons = count_comparisons(linker, _scalar(con, f"select count(*) from {tables[0]}"))
     predicted = linker.inference.predict(threshold_match_probability=min(KEEP_ABOVE, lo))
     counts = write_outputs(con, predicted.physical_name, tables, out_dir, lo, hi, decided, db,
-                           _id_type(con, tables[0]))
+                           _id_type(con, tables[0]), hold_distinct_ids)
     return {"comparisons": comparisons, "records": _count_records(con, tables),
             "model_trained": not settings, "thresholds": [lo, hi], **counts,
             "model": {"probability_two_random_records_match":
@@ -224,10 +224,18 @@ def pairs_sql(columns: list[str], predictions: str, id_type: str) -> str:
             f"match_probability, match_weight{sides}{gammas} from {predictions}")
 
 
-def banding_sql(scored: str, columns: list[str], decided: str, lo: float, hi: float) -> str:
+def banding_sql(scored: str, columns: list[str], decided: str, lo: float, hi: float,
+                hold_distinct_ids: bool = False) -> str:
     """Pairs with their band; a clerical decision wins over the model (and a decided pair
     missing from this run's predictions is added), so a decided pair is never 'review'."""
     carried = "".join(f", s.{c}" for c in columns if c not in ("member_id_l", "member_id_r"))
+    # With `hold_distinct_ids` (the registry, whose ID is the NIK: one per person, issued by
+    # Dukcapil), two records carrying two different NIKs are never merged by the model alone,
+    # however alike the rest: namesakes born the same day in the same kecamatan are common at
+    # national scale, and a false merge deactivates a real person. A clerk decides. Outside
+    # lists keep it off: their ID numbers carry typos (FEBRL's soc_sec_id does).
+    distinct_ids = ("coalesce(gamma_id_number, -1) = 0"
+                    if hold_distinct_ids and "gamma_id_number" in columns else "false")
     return f"""
         with scored as ({scored}), joined as (
             select coalesce(s.member_id_l, d.id_l) as member_id_l,
@@ -239,7 +247,7 @@ def banding_sql(scored: str, columns: list[str], decided: str, lo: float, hi: fl
         )
         select *, case when decision = 'same' then 'match'
                        when decision = 'different' then 'non_match'
-                       when match_probability >= {hi} then 'match'
+                       when match_probability >= {hi} and not {distinct_ids} then 'match'
                        when match_probability >= {lo} then 'review'
                        else 'non_match' end as band
         from joined"""
@@ -286,6 +294,7 @@ def _decided_table(con: duckdb.DuckDBPyConnection, decided: Decided | None, id_t
 def write_outputs(
     con: duckdb.DuckDBPyConnection, predictions: str, tables: list[str], out_dir: Path,
     lo: float, hi: float, decided: Decided | None, db: Any = None, id_type: str = "BIGINT",
+    hold_distinct_ids: bool = False,
 ) -> dict:
     """Band the scored pairs, apply clerical decisions, cluster the match band and write the
     Parquet outputs."""
@@ -294,7 +303,7 @@ def write_outputs(
                        id_type)
     columns = con.sql(f"select * from ({scored}) limit 0").columns
     con.execute(f"create or replace temp table dedup_pairs as "
-                f"{banding_sql(scored, columns, 'dedup_decided', lo, hi)}")
+                f"{banding_sql(scored, columns, 'dedup_decided', lo, hi, hold_distinct_ids)}")
     con.execute(f"copy (select * from dedup_pairs order by member_id_l, member_id_r) "
                 f"to '{out_dir / PAIRS_FILE}' (format parquet)")
     clusters = cluster_match_band(con, tables, db or DuckDBAPI(connection=con))

@@ -122,7 +122,8 @@ def deduplicate_spark(
         .createOrReplaceTempView("dedup_decided")
     scored = pairs_sql(spark.table(predictions).columns, predictions, "bigint")
     columns = spark.sql(scored).columns
-    pairs = spark.sql(banding_sql(scored, columns, "dedup_decided", lo, hi)).persist()
+    pairs = spark.sql(banding_sql(scored, columns, "dedup_decided", lo, hi,
+                                  hold_distinct_ids=True)).persist()
     pairs.createOrReplaceTempView("dedup_pairs")
     spark.sql("select unique_id from link_input").createOrReplaceTempView("dedup_nodes")
     spark.sql(edges_sql("dedup_pairs", "dedup_nodes")).createOrReplaceTempView("dedup_edges")
