@@ -1,6 +1,10 @@
 """Fixtures shared by every app's tests: a small slice of the real region tree (loaded once per
-test database), users of any role bound to a region, and households built through the services."""
+test database), users of any role bound to a region, households built through the services, and
+the headless Chromium of the browser tests."""
 
+import importlib
+import os
+import shutil
 from datetime import date
 
 import pytest
@@ -116,3 +120,63 @@ def make_household(db):
         )
 
     return make
+
+
+# The project's append-only tables (database triggers refuse UPDATE/DELETE).
+APPEND_ONLY = ["audit.migrations.0002_append_only", "atensi.migrations.0002_signoff_append_only"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def _flushable_logs(django_db_setup, django_db_blocker):
+    """A live-server test ends with a flush of every table, which the append-only logs refuse:
+    lift their triggers for the module and put them back (and the published instrument the
+    flush removed) once the flush is done."""
+    from django.db import connection
+
+    from registry.instrument import shipped_definition
+    from registry.models import InstrumentVersion
+
+    modules = [importlib.import_module(name) for name in APPEND_ONLY]
+    with django_db_blocker.unblock(), connection.schema_editor() as editor:
+        for module in modules:
+            module.drop(None, editor)
+    yield
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            for module in modules:
+                module.create(None, editor)
+        InstrumentVersion.objects.get_or_create(
+            code="dtks", version=1, defaults={"title": "DTKS", "definition": shipped_definition()}
+        )
+
+
+@pytest.fixture
+def browser(monkeypatch, _flushable_logs):
+    """The distribution's Chromium driven by Playwright (never a downloaded browser build)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        _unavailable("Chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

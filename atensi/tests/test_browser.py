@@ -3,73 +3,19 @@ case response recorded, a case conference held, and the case walked through the 
 (Permensos 7/2021 article 19) to termination, the supervisor signing off each stage in their
 own browser session."""
 
-import importlib
-import os
-import shutil
 import time
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from atensi.models import Case
 from conftest import VILLAGE_A
-from registry.instrument import shipped_definition
-from registry.models import InstrumentVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Rahasia-Kuat-2026"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-APPEND_ONLY = ["audit.migrations.0002_append_only", "atensi.migrations.0002_signoff_append_only"]
 TODAY = timezone.localdate().isoformat()
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def _flushable_logs(django_db_setup, django_db_blocker):
-    """The live-server flush deletes every row, which the append-only audit log and sign-off
-    log refuse: lift their triggers for this module and put them back afterwards."""
-    modules = [importlib.import_module(name) for name in APPEND_ONLY]
-    with django_db_blocker.unblock(), connection.schema_editor() as editor:
-        for module in modules:
-            module.drop(None, editor)
-    yield
-    with django_db_blocker.unblock():
-        with connection.schema_editor() as editor:
-            for module in modules:
-                module.create(None, editor)
-        InstrumentVersion.objects.get_or_create(
-            code="dtks", version=1, defaults={"title": "DTKS", "definition": shipped_definition()}
-        )
-
-
-@pytest.fixture
-def browser(monkeypatch, _flushable_logs):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(executable):
-        _unavailable("Chromium is not installed (apt-get install chromium)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def login(browser, live_server, user):

@@ -2,13 +2,9 @@
 household, submits it, holds the musdes and accepts it; the Dinas Sosial operator assigns the
 visit; the verifier records it as verified. Each step asserts what the user sees."""
 
-import importlib
-import os
-import shutil
 import time
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Role
@@ -21,54 +17,6 @@ from registry.models import InstrumentVersion
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Rahasia-Kuat-2026"  # what the root conftest's make_user sets
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def _flushable_audit_log(django_db_setup, django_db_blocker):
-    """A live-server test ends with a flush of every table, which the append-only audit log
-    refuses: lift its triggers for this module and put them back (and the published instrument
-    the flush removed) once the flush is done."""
-    append_only = importlib.import_module("audit.migrations.0002_append_only")
-    with django_db_blocker.unblock(), connection.schema_editor() as editor:
-        append_only.drop(None, editor)
-    yield
-    with django_db_blocker.unblock():
-        with connection.schema_editor() as editor:
-            append_only.create(None, editor)
-        InstrumentVersion.objects.get_or_create(
-            code="dtks", version=1, defaults={"title": "DTKS", "definition": shipped_definition()}
-        )
-
-
-@pytest.fixture
-def browser(monkeypatch, _flushable_audit_log):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(executable):
-        _unavailable("Chromium is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
