@@ -58,6 +58,7 @@ bench: install
 	$(PY) bench/civil_matching.py
 	$(PY) bench/dedup.py
 	$(PY) bench/ranking.py
+	$(PY) bench/eligibility.py --households 1000000
 
 clean:
 	rm -rf $(VENV) node_modules var

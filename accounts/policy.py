@@ -48,6 +48,13 @@ VIEW_PMT_MODELS = "ranking.view_models"
 # Clerical review of possible duplicates (linkage app): decide "same person" or "different
 # people" for pairs whose two members both lie within one's region.
 REVIEW_DUPLICATES = "linkage.review"
+# Programs and targeting
+VIEW_PROGRAMS = "programs.view"
+EDIT_PROGRAM_RULES = "programs.edit_rules"
+RUN_ELIGIBILITY = "programs.run"
+FREEZE_ENROLLMENT = "programs.freeze"
+VIEW_ENROLLMENT = "programs.view_enrollment"
+IMPORT_LISTS = "programs.import_lists"
 
 _ALL_READERS = set(Role.values)
 PERMISSIONS: dict[str, set[str]] = {
@@ -136,6 +143,23 @@ PERMISSIONS: dict[str, set[str]] = {
         Role.DINSOS_PROVINSI,
         Role.PUSAT,
     },
+    VIEW_PROGRAMS: _ALL_READERS,
+    # Rules, quotas and what-if are national decisions of the program's managers.
+    EDIT_PROGRAM_RULES: {Role.PROGRAM_MANAGER, Role.PUSAT},
+    RUN_ELIGIBILITY: {Role.PROGRAM_MANAGER, Role.PUSAT},
+    FREEZE_ENROLLMENT: {Role.PROGRAM_MANAGER},
+    # KPM lists by name: the regions' social-affairs offices, pendamping, auditors.
+    VIEW_ENROLLMENT: {
+        Role.OPERATOR_DESA,
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.PROGRAM_MANAGER,
+        Role.PENDAMPING,
+        Role.AUDITOR,
+    },
+    IMPORT_LISTS: {Role.PUSAT, Role.PROGRAM_MANAGER},
 }
 
 # The region level (number of code parts) each role is bound to; None = any level incl. national.

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from accounts.api_auth import ApiTokenAuth
+from programs.api import router as programs_router
 from registry.api import identity_router
 from registry.api import router as registry_router
 from wilayah.api import router as wilayah_router
@@ -30,6 +31,7 @@ api = NinjaAPI(
 api.add_router("/", wilayah_router)
 api.add_router("/", identity_router)
 api.add_router("/", registry_router)
+api.add_router("/", programs_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -20,4 +20,5 @@ def nav(request: HttpRequest) -> dict:
         "ranking": allows(policy.VIEW_PMT_MODELS),
         "atensi": allows(policy.ATENSI_CASEWORK, policy.ATENSI_REPORTS),
         "providers": allows(policy.VIEW_PROVIDERS),
+        "programs": allows(policy.VIEW_PROGRAMS),
     }}

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "providers",
     "workforce",
     "atensi",
+    "programs",
 ]
 
 MIDDLEWARE = [

@@ -21,5 +21,6 @@ urlpatterns = [
     path("lembaga/", include("providers.urls")),
     path("sdm/", include("workforce.urls")),
     path("atensi/", include("atensi.urls")),
+    path("program/", include("programs.urls")),
     path("", include("registry.urls")),
 ]

@@ -27,7 +27,7 @@ from ranking import selectors as ranking_selectors
 from wilayah import selectors as regions
 from wilayah.models import Level
 
-from . import identity, selectors, services
+from . import hooks, identity, selectors, services
 from .forms import HouseholdAddressForm, MemberSearchForm, StatusForm
 from .instrument import answer_label, member_label, questions, shipped_definition
 from .models import Household, InactiveReason, Member, Sex, Status
@@ -305,6 +305,7 @@ def _render_household(
             "blocks": _answer_blocks(definition, household.answers, lang),
             "status_changes": selectors.status_history(household)[:50],
             "history": _audit_history(user, household, definition),
+            "extension_blocks": hooks.household_blocks(user, household),
             "can_change": can_change,
             "can_propose": policy.can(user, policy.PROPOSE, household.village_id),
             "welfare_score": ranking_selectors.for_household(household.pk)

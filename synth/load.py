@@ -3,7 +3,6 @@ COPY on PostgreSQL, executemany on SQLite, all in one transaction, with one audi
 the whole load. Ids from the Parquet are kept, shifted past the ids already in the tables, so
 a second load never collides with the first."""
 
-import io
 import json
 import logging
 import time
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -22,6 +20,7 @@ from django.utils import timezone
 
 from audit.models import Source
 from audit.services import Context, record_bulk
+from kesos.bulk import load_model
 from registry.models import Family, Household, InstrumentVersion, Member, Status
 from wilayah.models import Level, Region
 
@@ -71,10 +70,10 @@ def load_registry(out_dir: Path, ctx: Context | None = None) -> LoadResult:
         }
         stamp = timezone.now()
         counts = {
-            "households": _load(Household, _household_batches(out_dir, offsets, instrument,
+            "households": load_model(Household, _household_batches(out_dir, offsets, instrument,
                                                               stamp)),
-            "families": _load(Family, _family_batches(out_dir, offsets)),
-            "members": _load(Member, _member_batches(out_dir, offsets, stamp)),
+            "families": load_model(Family, _family_batches(out_dir, offsets)),
+            "members": load_model(Member, _member_batches(out_dir, offsets, stamp)),
         }
         for sql in connection.ops.sequence_reset_sql(no_style(), [Household, Family, Member]):
             with connection.cursor() as cursor:
@@ -195,44 +194,3 @@ def _member_batches(out_dir: Path, offsets: dict[str, int], stamp
             "revision": _const(1, n, pa.int64()),
             "created_at": _stamp(stamp, n), "updated_at": _stamp(stamp, n),
         }
-
-
-def _columns(model: type[models.Model], names: list[str]) -> list[str]:
-    """The table's column names for the given attribute names, checked against the model."""
-    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
-    return [by_attname[name] for name in names]
-
-
-def _load(model: type[models.Model], batches: Iterator[dict[str, pa.Array]]) -> int:
-    table = connection.ops.quote_name(model._meta.db_table)
-    total = 0
-    with connection.cursor() as cursor:
-        for batch in batches:
-            names = list(batch)
-            columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
-            data = pa.table(batch)
-            if connection.vendor == "postgresql":
-                _copy(cursor, f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)", data)
-            else:
-                _executemany(cursor, table, columns, data)
-            total += data.num_rows
-    return total
-
-
-def _copy(cursor, sql: str, data: pa.Table) -> None:
-    buffer = io.BytesIO()
-    pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
-    with cursor.cursor.copy(sql) as copy:
-        copy.write(buffer.getbuffer())
-
-
-def _executemany(cursor, table: str, columns: str, data: pa.Table) -> None:
-    values = []
-    for column in data.columns:
-        if pa.types.is_date(column.type):
-            column = column.cast(pa.string())
-        values.append(column.to_pylist())
-    placeholders = ", ".join(["%s"] * data.num_columns)
-    # Table and column names come from the model's meta, quoted; values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    cursor.executemany(sql, zip(*values, strict=True))

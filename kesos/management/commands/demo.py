@@ -12,6 +12,7 @@ from atensi.models import Case
 from civil.services import extract_path, import_extract
 from linkage.models import PipelineRun
 from linkage.pipeline import run_pipeline
+from programs import demo as programs_demo
 from registration.demo import seed_registration_demo
 from registration.models import Proposal
 from registry.models import Household
@@ -87,6 +88,10 @@ class Command(BaseCommand):
             self.stdout.write(f"atensi: {Case.objects.count()} cases seeded")
         if not PipelineRun.objects.exists() and (out_dir / "dukcapil.parquet").exists():
             self._data_quality(out_dir)
+        # After the pipeline, whose padan status and desil the programs' rules read.
+        if not programs_demo.seeded() and (out_dir / "dukcapil.parquet").exists():
+            for code, text in programs_demo.seed(out_dir).items():
+                self.stdout.write(f"programs: {code} {text}")
         self.stdout.write(f"demo ready in {time.perf_counter() - started:.1f} s")
 
     def _data_quality(self, out_dir) -> None:
