@@ -1,0 +1,83 @@
+"""The main path of programs in headless Chromium: a program manager tightens Program Sembako's
+desil rule in the editor (the live check names a wrong attribute, then counts the draft), saves
+and publishes it, runs the enrollment for a period and freezes the KPM list; a village-level
+reader then sees on the household page why a household is not in the program."""
+
+import pytest
+from django.urls import reverse
+
+from programs.models import EligibilityRun, Program
+from programs.tests.kpm_data import BOGOR_VILLAGE, world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Rahasia-Kuat-2026"
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+
+
+def login(browser, live_server, user):
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(reverse("login"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+    return page
+
+
+def test_a_rule_change_is_checked_published_run_and_frozen_in_the_browser(
+        browser, live_server, make_user):
+    w = world(make_user)
+    manager = login(browser, live_server, make_user("program_manager"))
+    manager.goto(reverse("programs:rule_editor", args=["sembako"]))
+    desil = manager.locator("#editor-clauses textarea").filter(has_text="desil <= 5")
+    check = manager.locator(f"#check-{desil.get_attribute('name')}")
+
+    desil.fill("")
+    desil.press_sequentially("kekayaan <= 3")  # keystrokes: the check runs as one types
+    check.get_by_text("kekayaan").wait_for()
+    assert "Unknown attribute" in check.inner_text()
+
+    desil.fill("")
+    desil.press_sequentially("desil <= 1")
+    check.get_by_text("valid").wait_for()
+    manager.click("#rule-form button[type=submit]")
+    manager.get_by_text("Draft version 2 saved").wait_for()
+    sembako = Program.objects.get(code="sembako")
+    draft = sembako.rule_sets.get(version=2)
+    assert next(c for c in draft.definition["clauses"] if c["id"] == "desil")[
+        "expr"] == "desil <= 1"
+
+    manager.goto(reverse("programs:rule_publish", args=["sembako", 2]))
+    manager.click("#publish-form button[type=submit]")
+    manager.wait_for_url(lambda url: "terbitkan" not in url)
+    draft.refresh_from_db()
+    assert draft.published_at is not None
+
+    manager.goto(reverse("programs:program_detail", args=["sembako"]))
+    manager.fill("#run-form input[name=period]", "2021-04")
+    manager.click("#run-form button[type=submit]")
+    manager.wait_for_url(lambda url: "/hasil/" in url)
+    run = EligibilityRun.objects.get(program=sembako, period="2021-04")
+    assert run.rule_set.version == 2
+    manager.on("dialog", lambda dialog: dialog.accept())
+    manager.click("#freeze-form button[type=submit]")
+    manager.wait_for_load_state()
+    manager.locator("#freeze-form").wait_for(state="detached")
+    run.refresh_from_db()
+    assert run.state == "frozen"
+
+    # Budi Santoso's household has desil 2: no longer within the published desil <= 1.
+    reader = login(browser, live_server, make_user("operator_desa", BOGOR_VILLAGE))
+    household = w.registry.eligible.household
+    reader.goto(reverse("household_detail", args=[household.pk]))
+    block = reader.locator("text=Not met").first
+    block.wait_for()
+    assert "desil" in reader.inner_text("main").lower()
