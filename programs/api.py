@@ -153,7 +153,8 @@ def _programs(member: Member) -> list[dict]:
             "code": item.program.code, "name": item.program.name, "unit": item.program.unit,
             "rule_version": item.rule_version, "decision": d.decision,
             "reason": _clause(against) if against else None,
-            "segment": d.segment, "amount": d.amount if d.decision == "eligible" else 0,
+            "segment": d.segment if d.decision == "eligible" else None,
+            "amount": d.amount if d.decision == "eligible" else 0,
             "clauses": [_clause(r) for r in d.clauses],
             "enrollment": _enrollment(item.in_force_for(unit)),
         })

@@ -42,7 +42,7 @@ class Overlap:
     households: list[dict] = field(default_factory=list)  # id, head's name, village
 
 
-def exclusive_pairs() -> list[ExclusivePair]:
+def exclusive_pairs(lang: str = "id") -> list[ExclusivePair]:
     """Every two programs of which one's current rules exclude members of the other, once
     per pair (a household on both lists is one overlap, whichever program excludes)."""
     programs = list(Program.objects.filter(active=True))
@@ -53,7 +53,8 @@ def exclusive_pairs() -> list[ExclusivePair]:
             continue
         clauses = [c for c in spec_of(program, rule_set.definition).clauses if c.kind == EXCLUDE]
         for other in programs:
-            ids = [c.id for c in clauses if program_column(other.code) in c.rule.columns]
+            ids = [c.reason.get(lang) or c.id for c in clauses
+                   if program_column(other.code) in c.rule.columns]
             if other == program or not ids:
                 continue
             found = pairs.get(frozenset((program.pk, other.pk)))
@@ -61,8 +62,8 @@ def exclusive_pairs() -> list[ExclusivePair]:
                 pairs[frozenset((program.pk, other.pk))] = ExclusivePair(program, other, ids)
             else:
                 found.mutual = True
-                found.clauses = [f"{found.program.code}: {c}" for c in found.clauses] + [
-                    f"{program.code}: {c}" for c in ids]
+                found.clauses = [f"{found.program.name}: {c}" for c in found.clauses] + [
+                    f"{program.name}: {c}" for c in ids]
     return list(pairs.values())
 
 
@@ -81,14 +82,14 @@ def overlapping(user, run: EligibilityRun, other_run: EligibilityRun) -> QuerySe
     return policy.scoped(user, rows, "village_code", policy.VIEW_ENROLLMENT)
 
 
-def overlap_report(user, with_names: bool = False) -> list[Overlap]:
+def overlap_report(user, with_names: bool = False, lang: str = "id") -> list[Overlap]:
     """Each exclusive pair with the households on both lists in force, counted by region one
     level below the user's scope, and (`with_names`) the first few households."""
     prefix = policy.scope_prefix(user) or ""
     length = CHILD_LENGTH.get(len(prefix), 13)
     in_force = lists_in_force()
     report = []
-    for pair in exclusive_pairs():
+    for pair in exclusive_pairs(lang):
         found = Overlap(pair, in_force.get(pair.program.pk), in_force.get(pair.other.pk))
         if found.run and found.other_run:
             rows = overlapping(user, found.run, found.other_run)

@@ -85,7 +85,7 @@ def install_shipped(ctx: Context | None = None) -> list[Program]:
             program = Program.objects.create(code=code, **fields)
             spec_of(program, document["rules"])  # refuse a broken shipped file loudly
             RuleSet.objects.create(program=program, version=1, definition=document["rules"],
-                                   note="shipped", published_at=timezone.now())
+                                   published_at=timezone.now())
             Quota.objects.bulk_create(Quota(program=program, region_code=region, count=n)
                                       for region, n in expand_quotas(document["quotas"]).items())
             record(ctx, "programs.program.install", program, {"code": [None, code]})

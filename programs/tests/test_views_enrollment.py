@@ -176,7 +176,8 @@ def test_a_run_reading_in_program_without_a_frozen_list_warns(client, make_user,
                           Context(actor=w.admin))
     login(client, make_user, Role.PROGRAM_MANAGER)
     warnings = client.get(run_url(bst)).context["list_warnings"]
-    assert any("belum ada daftar KPM beku untuk Program Sembako" in m for m in warnings), warnings
+    assert any("belum ada daftar kpm beku untuk program sembako" in m.lower()
+               for m in warnings), warnings
 
 
 def test_a_run_whose_lists_read_changed_cannot_be_frozen_from_the_page(client, make_user, w):

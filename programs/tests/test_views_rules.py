@@ -480,4 +480,4 @@ def test_two_programs_excluding_each_other_are_listed_once(client, make_user, re
     pairs = re.findall(r'id="overlap-(bst-pkh|pkh-bst)"', html)
     assert pairs == ["bst-pkh"]
     section = html.split('id="overlap-bst-pkh"')[1].split('class="card border-0')[0]
-    assert "saling" in section and "pkh: bukan_bst" in section
+    assert "saling" in section and "Program Keluarga Harapan (PKH): Penerima BST" in section

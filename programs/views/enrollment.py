@@ -76,9 +76,13 @@ def _list_warnings(run: EligibilityRun) -> tuple[list[str], bool]:
     for read in selectors.lists_read(run):
         if read.run_id is None:
             warnings.append(_(
-                "in_program: there was no frozen KPM list for %(program)s yet; when this run "
-                "was computed, nobody counted as enrolled in it.") % {"program": read.name})
-        if read.changed:
+                "There was no frozen KPM list of %(program)s yet; when this run was computed, "
+                "nobody counted as enrolled in it.") % {"program": read.name})
+        if read.changed and run.state == EligibilityRun.State.FROZEN:
+            warnings.append(_(
+                "The KPM list in force of %(program)s changed after this list was frozen; the "
+                "overlap report shows households now on both lists.") % {"program": read.name})
+        elif read.changed:
             stale = True
             warnings.append(_(
                 "The KPM list in force of %(program)s changed since this run was computed "
@@ -312,9 +316,8 @@ def _difference(enrollment: Enrollment | None, unit: dict) -> str:
         return ""
     listed = enrollment.status in (Enrollment.Status.ENROLLED, Enrollment.Status.WAITING)
     if listed and unit["decision"] != ELIGIBLE:
-        return _("Listed in the KPM list in force, but by the current data %(decision)s: "
-                 "%(reason)s") % {"decision": str(unit["label"]).lower(),
-                                  "reason": unit["reason"]}
+        return _("Listed in the KPM list in force, but not eligible by the current data: "
+                 "%(reason)s") % {"reason": unit["reason"]}
     if not listed and unit["decision"] == ELIGIBLE:
         return _("Not in the KPM list in force, but eligible by the current data: the next "
                  "run will consider it.")

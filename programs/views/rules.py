@@ -355,7 +355,8 @@ def _lenient_draft(program: Program, base, data) -> dict:
             if prefix == "clause":
                 out.append({"id": data.get(f"{prefix}-{i}-id") or f"c{i + 1}",
                             "kind": data.get(f"{prefix}-{i}-kind"), "expr": expr,
-                            "reason": {"id": data.get(f"{prefix}-{i}-reason_id") or ""}})
+                            "reason": {"id": data.get(f"{prefix}-{i}-reason_id") or "",
+                                       "en": data.get(f"{prefix}-{i}-reason_en") or ""}})
             else:
                 code = data.get(f"{prefix}-{i}-code") or ""
                 out.append({"code": int(code) if code.isdigit() else i + 1, "when": expr})
@@ -564,7 +565,8 @@ def overlap_report(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.VIEW_ENROLLMENT)
     with_names = policy.role_allows(request.user, policy.VIEW_REGISTRY)
     return render(request, "programs/overlap.html", {
-        "report": overlap.overlap_report(request.user, with_names), "with_names": with_names,
+        "report": overlap.overlap_report(request.user, with_names, _lang()),
+        "with_names": with_names,
     })
 
 
