@@ -1,4 +1,5 @@
-from .views import enrollment, rules
+from .views import enrollment, lists, rules
 
 app_name = "programs"
-urlpatterns = [*rules.urlpatterns, *enrollment.urlpatterns]
+# The lists' fixed paths come first: rules' `<slug:code>/` would otherwise take them.
+urlpatterns = [*lists.urlpatterns, *rules.urlpatterns, *enrollment.urlpatterns]

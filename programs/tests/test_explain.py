@@ -170,3 +170,12 @@ def test_inactive_programs_are_not_shown(client, make_user, registry):
     codes = [p["program"].code for p in block(client, registry.eligible.household)
              .context["programs"]]
     assert "sembako" not in codes and "bst" in codes
+
+
+def test_a_program_whose_period_ended_is_marked_so(client, make_user, registry):
+    """BST ran January-April 2021: its decision today only says what its rules would give."""
+    client.force_login(make_user(Role.OPERATOR_KABUPATEN, "32.01"))
+    page = block(client, registry.eligible.household)
+    ended = {p["program"].code: p["ended"] for p in page.context["programs"]}
+    assert ended["bst"] and not ended["sembako"]
+    assert "periode berakhir 30 Apr 2021" in page.content.decode()

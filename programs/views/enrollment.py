@@ -352,6 +352,8 @@ def household_programs(household: Household, lang: str) -> list[dict]:
             "units": units,
             "enrollment": enrollment,
             "list_in_force": lists.get(program.pk),
+            # A closed period: the decision only says what the rules would give today.
+            "ended": bool(program.period_end and program.period_end < timezone.localdate()),
         })
     return out
 
