@@ -13,6 +13,7 @@ from wilayah.services import load_regions
 
 TEST_REGIONS = ["32.01.01", "32.01.02", "34.03.01"]  # Cibinong, Gunungputri (Bogor); Gunungkidul
 VILLAGE_A = "32.01.01.1001"
+TEST_PASSWORD = "Rahasia-Kuat-2026"  # every user make_user creates
 VILLAGE_B = "32.01.01.1002"
 VILLAGE_OTHER_DISTRICT = "32.01.02.2001"
 
@@ -63,7 +64,7 @@ def make_user(db):
     def make(role: str, region: str | None = None, username: str | None = None, **extra) -> User:
         name = username or f"{role}-{region or 'national'}".replace(".", "_")
         user = User.objects.create_user(
-            username=name, password="Rahasia-Kuat-2026", role=role, region_id=region, **extra
+            username=name, password=TEST_PASSWORD, role=role, region_id=region, **extra
         )
         return user
 
@@ -180,3 +181,19 @@ def browser(monkeypatch, _flushable_logs):
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def browser_login(browser, live_server, user, timeout_ms: int = 15_000):
+    """A fresh browser session of `user` (made by `make_user`), showing pages in English."""
+    from django.urls import reverse
+
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto(reverse("login"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+    return page

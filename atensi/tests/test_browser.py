@@ -10,25 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atensi.models import Case
-from conftest import VILLAGE_A
+from conftest import VILLAGE_A, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Rahasia-Kuat-2026"
 TODAY = timezone.localdate().isoformat()
-
-
-def login(browser, live_server, user):
-    context = browser.new_context(base_url=live_server.url)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login" not in url)
-    return page
 
 
 def fill_form(page, code: str, values: dict) -> None:
@@ -49,7 +35,7 @@ def fill_form(page, code: str, values: dict) -> None:
 
 def test_a_complaint_walked_through_the_seven_stages_in_the_browser(browser, live_server, world):
     started = time.perf_counter()
-    worker = login(browser, live_server, world.worker)
+    worker = browser_login(browser, live_server, world.worker)
     worker.goto(reverse("atensi:caseload"))
     worker.click("#new-intake")
     worker.select_option("select[name=provider]", str(world.lks.pk))
@@ -81,7 +67,7 @@ def test_a_complaint_walked_through_the_seven_stages_in_the_browser(browser, liv
     worker.click("#save")
     assert "90" in worker.locator("#duration").inner_text()
 
-    supervisor = login(browser, live_server, world.supervisor)
+    supervisor = browser_login(browser, live_server, world.supervisor)
     forms = {
         "engagement": [
             ("case_response", {"actions": "Anak dievakuasi ke rumah aman"}),

@@ -6,12 +6,11 @@ reader then sees on the household page why a household is not in the program."""
 import pytest
 from django.urls import reverse
 
+from conftest import browser_login
 from programs.models import EligibilityRun, Program
 from programs.tests.kpm_data import BOGOR_VILLAGE, world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Rahasia-Kuat-2026"
 
 
 @pytest.fixture(autouse=True)
@@ -19,23 +18,10 @@ def var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
 
 
-def login(browser, live_server, user):
-    context = browser.new_context(base_url=live_server.url)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login" not in url)
-    return page
-
-
 def test_a_rule_change_is_checked_published_run_and_frozen_in_the_browser(
         browser, live_server, make_user):
     w = world(make_user)
-    manager = login(browser, live_server, make_user("program_manager"))
+    manager = browser_login(browser, live_server, make_user("program_manager"))
     manager.goto(reverse("programs:rule_editor", args=["sembako"]))
     desil = manager.locator("#editor-clauses textarea").filter(has_text="desil <= 5")
     check = manager.locator(f"#check-{desil.get_attribute('name')}")
@@ -75,7 +61,7 @@ def test_a_rule_change_is_checked_published_run_and_frozen_in_the_browser(
     assert run.state == "frozen"
 
     # Budi Santoso's household has desil 2: no longer within the published desil <= 1.
-    reader = login(browser, live_server, make_user("operator_desa", BOGOR_VILLAGE))
+    reader = browser_login(browser, live_server, make_user("operator_desa", BOGOR_VILLAGE))
     household = w.registry.eligible.household
     reader.goto(reverse("household_detail", args=[household.pk]))
     block = reader.locator("text=Not met").first

@@ -8,15 +8,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from conftest import VILLAGE_A
+from conftest import VILLAGE_A, browser_login
 from registration.models import Proposal, ProposalStatus
 from registration.tests.conftest import nik
 from registry.instrument import shipped_definition
 from registry.models import InstrumentVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Rahasia-Kuat-2026"  # what the root conftest's make_user sets
 
 
 @pytest.fixture
@@ -27,20 +25,6 @@ def instrument(transactional_db):
         code="dtks", version=1, defaults={"title": "DTKS", "definition": definition}
     )
     return definition
-
-
-def login(browser, live_server, user):
-    """A fresh browser session of `user`, showing pages in English."""
-    context = browser.new_context(base_url=live_server.url)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login" not in url)
-    return page
 
 
 def messages_text(page) -> str:
@@ -56,7 +40,7 @@ def test_village_operator_and_dinas_sosial_walk_a_new_household_to_verified(
     verifier = make_user(Role.VERIFIER_KABUPATEN, "32.01", first_name="Vera")
 
     # The village operator proposes a new household and submits it.
-    page = login(browser, live_server, desa)
+    page = browser_login(browser, live_server, desa)
     page.goto(reverse("registration_queues"))
     page.click("text=New household proposal")
     page.select_option("select[name=source]", "self_registration")
@@ -97,7 +81,7 @@ def test_village_operator_and_dinas_sosial_walk_a_new_household_to_verified(
     page.context.close()
 
     # The Dinas Sosial operator assigns the visit to the verifier.
-    page = login(browser, live_server, kabupaten)
+    page = browser_login(browser, live_server, kabupaten)
     page.goto(reverse("registration_queues"))
     page.click("[data-queue=to_assign]")
     page.check(f"#assign-{proposal.pk}")
@@ -108,7 +92,7 @@ def test_village_operator_and_dinas_sosial_walk_a_new_household_to_verified(
     page.context.close()
 
     # The verifier records the visit with result 1 and the instrument's required answers.
-    page = login(browser, live_server, verifier)
+    page = browser_login(browser, live_server, verifier)
     page.goto(reverse("registration_visit_list"))
     page.click("text=Record the visit")
     page.select_option("select[name=result]", "1")

@@ -206,7 +206,7 @@ def test_list_filters_by_provider_and_kind(client, dinsos, make_worker, make_pro
 
 def test_other_apps_add_a_block_to_the_worker_page(client, dinsos, make_worker, monkeypatch):
     worker = make_worker()
-    monkeypatch.setattr(hooks, "_worker_block_sources", [])
+    monkeypatch.setattr(hooks.worker_page, "_sources", [])
 
     def caseload(user, w):
         return hooks.WorkerBlock(
