@@ -220,6 +220,7 @@ def run_eligibility(request: RunRequest, ctx: Context) -> EligibilityRun:
     quotas = request.quotas if request.quotas is not None else dict(
         program.quotas.values_list("region_code", "count"))
     started = time.perf_counter()
+    read = lists_read(spec)  # before the export, so a list frozen meanwhile makes it stale
     snapshot = _snapshot(request.snapshot)
     work = runs_root() / f"{program.code}-{request.period}-{timezone.now():%Y%m%dT%H%M%S%f}"
     con = snapshots.connect(snapshot.name)
@@ -235,7 +236,7 @@ def run_eligibility(request: RunRequest, ctx: Context) -> EligibilityRun:
     counts = {k: v for k, v in result["programs"][program.code].items()
               if k not in ("path", "seconds")}
     counts["regions"] = [list(r) for r in regions]
-    counts["lists_read"] = lists_read(spec)
+    counts["lists_read"] = read
     with transaction.atomic():
         run = EligibilityRun.objects.create(
             program=program, rule_set=rule_set, kind=request.kind,
