@@ -4,6 +4,7 @@ Such a household should not be in both; the report finds them, scoped to the use
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
@@ -18,6 +19,7 @@ from .models import EligibilityRun, Enrollment, Program
 from .services import current_rule_set, spec_of
 
 SHOWN_HOUSEHOLDS = 20
+PAGE_SIZE = 50
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13, 13: 13}  # region code length one level below a scope
 
 
@@ -109,9 +111,20 @@ def _by_region(rows: QuerySet, length: int) -> list[tuple[str, str, int]]:
     return [(c["region"], names.get(c["region"], c["region"]), c["n"]) for c in counts]
 
 
-def _households(rows: QuerySet) -> list[dict]:
-    ids = list(rows.order_by("household_id").values_list("household_id", flat=True)
-               .distinct()[:SHOWN_HOUSEHOLDS])
+def household_page(user, run: EligibilityRun, other_run: EligibilityRun, number) -> Page:
+    """One page of the households on both lists (within the user's region), with head and
+    village: the list a Dinas Sosial works through."""
+    rows = overlapping(user, run, other_run)
+    ids = rows.order_by("household_id").values_list("household_id", flat=True).distinct()
+    page = Paginator(ids, PAGE_SIZE).get_page(number)
+    page.object_list = _households(rows, list(page.object_list))
+    return page
+
+
+def _households(rows: QuerySet, ids: list[int] | None = None) -> list[dict]:
+    if ids is None:
+        ids = list(rows.order_by("household_id").values_list("household_id", flat=True)
+                   .distinct()[:SHOWN_HOUSEHOLDS])
     heads = dict(Member.objects.filter(household_id__in=ids, relation_to_household_head=1)
                  .values_list("household_id", "name"))
     villages = dict(rows.filter(household_id__in=ids).values_list("household_id", "village_code"))

@@ -12,7 +12,7 @@ from audit.models import Event
 from civil.models import MemberMatch
 from conftest import VILLAGE_A, VILLAGE_OTHER_DISTRICT
 from linkage import snapshots
-from programs import services
+from programs import overlap, services
 from programs.forms import clause_initial, segment_initial
 from programs.models import EligibilityRun, Enrollment, Program, Quota
 from ranking.models import HouseholdScore
@@ -294,6 +294,24 @@ def test_overlap_counts_a_household_enrolled_in_pkh_and_bst_both_frozen(client, 
     html = client.get(reverse("programs:overlap")).content.decode()
     section = html.split('id="overlap-bst-pkh"')[1].split('class="card border-0')[0]
     assert 'data-total="0"' in section and "Budi Santoso" not in section
+
+
+def test_every_household_on_both_lists_is_listed_page_by_page(client, make_user, registry,
+                                                              monkeypatch):
+    both, pkh_only, bst_only = registry
+    frozen_list(Program.objects.get(code="pkh"), [both, pkh_only, bst_only], "2021-T1")
+    frozen_list(Program.objects.get(code="bst"), [both, pkh_only, bst_only])
+    monkeypatch.setattr(overlap, "PAGE_SIZE", 2)
+    url = reverse("programs:overlap_households", args=["bst", "pkh"])
+    login(client, make_user, "pusat")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    listed = [h["id"] for page in (first, second) for h in page.context["page"].object_list]
+    assert sorted(listed) == sorted([both.pk, pkh_only.pk, bst_only.pk])
+    assert "Budi Santoso" in first.content.decode() + second.content.decode()
+    client.force_login(make_user("operator_desa", VILLAGE_OTHER_DISTRICT))
+    assert [h["id"] for h in client.get(url).context["page"].object_list] == [bst_only.pk]
+    client.force_login(make_user("pekerja_sosial"))
+    assert client.get(url).status_code == 403
 
 
 def test_kpm_counts_on_the_list_are_those_of_the_users_region(client, make_user, registry):

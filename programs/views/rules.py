@@ -453,9 +453,29 @@ def overlap_report(request: HttpRequest) -> HttpResponse:
     })
 
 
+@login_required
+@require_GET
+def overlap_households(request: HttpRequest, code: str, other: str) -> HttpResponse:
+    """Every household on both lists in force of an exclusive pair, page by page."""
+    policy.require(request.user, policy.VIEW_ENROLLMENT)
+    if not policy.role_allows(request.user, policy.VIEW_REGISTRY):
+        raise Http404
+    program, other_program = _program(code), _program(other)
+    in_force = overlap.lists_in_force()
+    run, other_run = in_force.get(program.pk), in_force.get(other_program.pk)
+    if run is None or other_run is None:
+        raise Http404
+    page = overlap.household_page(request.user, run, other_run, request.GET.get("page"))
+    return render(request, "programs/overlap_households.html", {
+        "program": program, "other": other_program, "run": run, "other_run": other_run,
+        "page": page})
+
+
 urlpatterns = [
     path("", program_list, name="program_list"),
     path("tumpang-tindih/", overlap_report, name="overlap"),
+    path("tumpang-tindih/<slug:code>/<slug:other>/", overlap_households,
+         name="overlap_households"),
     path("<slug:code>/", program_detail, name="program_detail"),
     path("<slug:code>/kuota/", quota_set, name="quota_set"),
     path("<slug:code>/jalankan/", run_start, name="run_start"),
