@@ -15,7 +15,6 @@ Applying and reverting change the registry with bulk UPDATEs, one StatusChange a
 event (source "batch", source_ref naming the run) per record, all in one transaction."""
 # ruff: noqa: S608 - SQL text is built from constants and file paths this module chooses.
 
-import io
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -23,9 +22,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,6 +31,7 @@ from django.utils import timezone
 from accounts import policy
 from audit import services as audit
 from audit.models import Source
+from kesos.bulk import load_model
 from registry.models import Household, Member, Status, StatusChange
 
 from .models import CleansingProposal, PipelineRun
@@ -140,10 +139,6 @@ def propose(con: duckdb.DuckDBPyConnection, out_dir: Path, matching_dir: Path | 
 
 # --- loading into the database ----------------------------------------------------------------
 
-_COLUMNS = ("run_id", "kind", "record_id", "region_code", "reason", "evidence", "state",
-            "previous_status", "previous_reason")
-
-
 class CleansingError(Exception):
     """The proposals cannot be loaded or changed (the message says why)."""
 
@@ -156,32 +151,20 @@ def load_proposals(run: PipelineRun, out_dir: Path) -> int:
         if run.proposals.exclude(state=State.PROPOSED).exists():
             raise CleansingError(f"proposals of run {run.name} were already decided")
         run.proposals.all().delete()
-        table = connection.ops.quote_name(CleansingProposal._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-        total = 0
-        with connection.cursor() as cursor:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=100_000):
-                n = batch.num_rows
-                data = pa.table({
-                    "run_id": pa.array([run.pk] * n, pa.int64()), "kind": batch["kind"],
-                    "record_id": batch["record_id"], "region_code": batch["region_code"],
-                    "reason": batch["reason"], "evidence": batch["evidence"],
-                    "state": pa.array([State.PROPOSED.value] * n, pa.string()),
-                    "previous_status": pa.array([""] * n, pa.string()),
-                    "previous_reason": pa.array([""] * n, pa.string())})
-                if connection.vendor == "postgresql":
-                    buffer = io.BytesIO()
-                    pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
-                    with cursor.cursor.copy(
-                            f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-                        copy.write(buffer.getbuffer())
-                else:
-                    cursor.executemany(
-                        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 9)})",
-                        zip(*(c.to_pylist() for c in data.columns), strict=True))
-                total += n
+        total = load_model(CleansingProposal, _proposal_batches(run, path))
         total -= _forget_remembered(run)
     return total
+
+
+def _proposal_batches(run: PipelineRun, path: Path) -> Iterator[dict[str, pa.Array]]:
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=100_000):
+        n = batch.num_rows
+        yield {"run_id": pa.array([run.pk] * n, pa.int64()), "kind": batch["kind"],
+               "record_id": batch["record_id"], "region_code": batch["region_code"],
+               "reason": batch["reason"], "evidence": batch["evidence"],
+               "state": pa.array([State.PROPOSED.value] * n, pa.string()),
+               "previous_status": pa.array([""] * n, pa.string()),
+               "previous_reason": pa.array([""] * n, pa.string())}
 
 
 def _forget_remembered(run: PipelineRun) -> int:

@@ -2,14 +2,12 @@
 into the database in bulk (COPY on PostgreSQL, executemany on SQLite), replacing the previous
 run's, with one audit event naming the run."""
 
-import io
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -17,6 +15,7 @@ from django.utils import timezone
 
 from audit.models import Source
 from audit.services import Context, record_bulk
+from kesos.bulk import load_model
 from registry.models import Household
 
 from .models import HouseholdScore, PmtModel
@@ -25,8 +24,6 @@ from .scoring import SCORES
 SHIPPED = Path(__file__).resolve().parent / "models" / "national.json"
 BATCH_ROWS = 200_000
 LOAD_ACTION = "ranking.scores.load"
-COLUMNS = ["household_id", "model_id", "run_ref", "province", "score", "desil_national",
-           "desil_province", "scored_at"]
 
 
 class LoadError(Exception):
@@ -60,29 +57,12 @@ def current_model() -> PmtModel:
     return model
 
 
-def _copy(cursor, table: str, data: pa.Table) -> None:
-    buffer = io.BytesIO()
-    pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
-    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(buffer.getbuffer())
-
-
-def _insert(cursor, table: str, data: pa.Table) -> None:
-    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    placeholders = ", ".join(["%s"] * len(COLUMNS))
-    rows = zip(*(data[c].to_pylist() for c in COLUMNS), strict=True)
-    # Table and column names are the model's own, quoted; values are parameters.
-    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                       rows)
-
-
 def _batches(path: Path, model: PmtModel, run_ref: str, stamp: str):
     for batch in pq.ParquetFile(path).iter_batches(
             batch_size=BATCH_ROWS, columns=["household_id", "province", "score",
                                             "desil_national", "desil_province"]):
         n = batch.num_rows
-        yield pa.table({
+        yield {
             "household_id": batch.column("household_id"),
             "model_id": pa.array([model.pk] * n, pa.int64()),
             "run_ref": pa.array([run_ref] * n, pa.string()),
@@ -91,7 +71,7 @@ def _batches(path: Path, model: PmtModel, run_ref: str, stamp: str):
             "desil_national": pc.cast(batch.column("desil_national"), pa.int16()),
             "desil_province": pc.cast(batch.column("desil_province"), pa.int16()),
             "scored_at": pa.array([stamp] * n, pa.string()),
-        })
+        }
 
 
 def load_scores(run_ref: str, out_dir: Path, model: PmtModel | dict,
@@ -110,7 +90,6 @@ def load_scores(run_ref: str, out_dir: Path, model: PmtModel | dict,
                   if connection.vendor == "sqlite" else stamp.isoformat())
     ctx = replace(ctx or Context(reason="welfare ranking"), source=Source.BATCH,
                   source_ref=run_ref[:100])
-    total = 0
     outer_transaction = connection.in_atomic_block
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -120,9 +99,7 @@ def load_scores(run_ref: str, out_dir: Path, model: PmtModel | dict,
                 cursor.execute(f"TRUNCATE {table}")
             else:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            for data in _batches(path, model, run_ref[:100], stamp_text):
-                (_copy if connection.vendor == "postgresql" else _insert)(cursor, table, data)
-                total += data.num_rows
+            total = load_model(HouseholdScore, _batches(path, model, run_ref[:100], stamp_text))
             _check_households(cursor, table)
             record_bulk(ctx, LOAD_ACTION, "ranking.run",
                         [(run_ref[:64], "", {"households": total, "model": str(model)})])
