@@ -19,7 +19,7 @@ from .attributes import ATTRIBUTES, PROGRAM_FUNCTION, program_column
 from .compile import ClauseResult
 from .inputs import current_run_ids
 from .lists import lists_in_force
-from .models import Enrollment, ListEntry, MinimumWage, Program
+from .models import Enrollment, ListEntry, ListKind, MinimumWage, Program
 from .rules import LIST_FUNCTION
 from .services import current_rule_set, rule_context, spec_of
 from .single import UnitDecision, decide_units, tables_from_rows, view_rows
@@ -91,7 +91,7 @@ def explain_household(household: Household, as_of: date | None = None,
     programs = programs if programs is not None else list(Program.objects.filter(active=True))
     tables = tables_from_rows(household_inputs(household, as_of.year))
     codes = sorted(rule_context("household").program_codes)
-    households, members = view_rows(tables, as_of, list(_list_kinds()), codes)
+    households, members = view_rows(tables, as_of, list(ListKind.values), codes)
     in_force: dict[int, dict[int | None, Enrollment]] = {}
     for e in Enrollment.objects.filter(run__in=current_run_ids(),
                                        household=household).select_related("run"):
@@ -106,12 +106,6 @@ def explain_household(household: Household, as_of: date | None = None,
         out.append(ProgramExplanation(program, units, in_force.get(program.pk, {}),
                                       rule_set.version))
     return out
-
-
-def _list_kinds():
-    from .models import ListKind
-
-    return ListKind.values
 
 
 OUTCOME_MARKS = {"for": "✓", "against": "✗", "unknown": "?"}

@@ -16,12 +16,6 @@ from programs.services import freeze, install_shipped
 from .kpm_data import sembako_run, small_registry
 
 
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-    return settings.VAR_DIR
-
-
 @pytest.fixture
 def registry(db, make_user):
     built = small_registry(make_user(Role.ADMINISTRATOR))

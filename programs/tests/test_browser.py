@@ -13,11 +13,6 @@ from programs.tests.kpm_data import BOGOR_VILLAGE, world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-
-
 def test_a_rule_change_is_checked_published_run_and_frozen_in_the_browser(
         browser, live_server, make_user):
     w = world(make_user)

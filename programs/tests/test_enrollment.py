@@ -2,34 +2,20 @@
 new / continuing / exited against the frozen list, freezing, and what-if runs."""
 
 import pytest
-from django.utils import timezone
 
 from audit.models import Event
 from audit.services import Context
-from civil.models import MemberMatch
+from conftest import VILLAGE_A
 from programs import services
 from programs.models import EligibilityRun, Enrollment, ListEntry, Program, ReferenceList
+from programs.tests.conftest import NIKS
 from ranking.models import HouseholdScore
-from ranking.services import current_model
-
-NIKS = ["3201011208850003", "3201011308850004", "3201011408850005"]
 
 
 @pytest.fixture
-def registry(db, make_household, settings, tmp_path):
+def registry(assessed_households):
     """Three households of Cibinong, heads padan, desil 1-3 (poorest first)."""
-    settings.VAR_DIR = tmp_path / "var"
-    model = current_model()
-    households = []
-    for i, nik in enumerate(NIKS):
-        household = make_household(nik=nik, kk=f"320101010120000{i + 1}")
-        head = household.members.get()
-        MemberMatch.objects.create(member=head, run_ref="t", status="padan",
-                                   matched_at=timezone.now())
-        HouseholdScore.objects.create(household=household, model=model, run_ref="t",
-                                      province="32", score=10.0 + i, desil_national=i + 1,
-                                      desil_province=i + 1, scored_at=timezone.now())
-        households.append(household)
+    households = assessed_households([VILLAGE_A] * 3)
     services.install_shipped()
     return households
 

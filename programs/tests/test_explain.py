@@ -17,12 +17,6 @@ from ranking.models import HouseholdScore
 from .kpm_data import on_list, sembako_run, small_registry
 
 
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-    return settings.VAR_DIR
-
-
 @pytest.fixture
 def registry(db, make_user):
     admin = make_user(Role.ADMINISTRATOR)

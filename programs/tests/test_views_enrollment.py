@@ -17,12 +17,6 @@ from registry.models import Member
 from .kpm_data import BOGOR_VILLAGE, PERIOD, sembako_run, world
 
 
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-    return settings.VAR_DIR
-
-
 @pytest.fixture
 def w(db, make_user):
     return world(make_user)

@@ -14,12 +14,6 @@ from programs.tests.test_lists import asn_file, nik, umk_file, write_csv
 PAGE = "programs:reference_lists"
 
 
-@pytest.fixture
-def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-    return settings.VAR_DIR
-
-
 def login(client, make_user, role, region=None):
     client.force_login(make_user(role, region))
     return client

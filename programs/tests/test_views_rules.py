@@ -9,41 +9,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
-from civil.models import MemberMatch
 from conftest import VILLAGE_A, VILLAGE_OTHER_DISTRICT
 from linkage import snapshots
 from programs import overlap, services
 from programs.forms import clause_initial, segment_initial
 from programs.models import EligibilityRun, Enrollment, Program, Quota
-from ranking.models import HouseholdScore
-from ranking.services import current_model
-
-NIKS = ["3201011208850003", "3201011308850004", "3201011408850005"]
 
 
 @pytest.fixture
-def programs(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
+def programs(db):
     services.install_shipped()
     return {p.code: p for p in Program.objects.all()}
 
 
 @pytest.fixture
-def registry(programs, make_household):
+def registry(programs, assessed_households):
     """Three households: two in Cibinong (padan, desil 1 and 2), one in Gunungputri (padan,
     desil 3)."""
-    model = current_model()
-    households = []
-    for i, (nik, village) in enumerate(zip(NIKS, [VILLAGE_A, VILLAGE_A, VILLAGE_OTHER_DISTRICT],
-                                           strict=True)):
-        household = make_household(village, nik=nik, kk=f"320101010120000{i + 1}")
-        MemberMatch.objects.create(member=household.members.get(), run_ref="t", status="padan",
-                                   matched_at=timezone.now())
-        HouseholdScore.objects.create(household=household, model=model, run_ref="t",
-                                      province="32", score=10.0 + i, desil_national=i + 1,
-                                      desil_province=i + 1, scored_at=timezone.now())
-        households.append(household)
-    return households
+    return assessed_households([VILLAGE_A, VILLAGE_A, VILLAGE_OTHER_DISTRICT])
 
 
 def login(client, make_user, role, region=None):

@@ -3,33 +3,18 @@ KPM list in force, without enrolling anyone."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.services import Context
-from civil.models import MemberMatch
 from conftest import VILLAGE_A, VILLAGE_OTHER_DISTRICT
 from programs import preview, services
 from programs.models import EligibilityRun, Enrollment, Program
-from ranking.models import HouseholdScore
-from ranking.services import current_model
-
-NIKS = ["3201011208850003", "3201011308850004", "3201011408850005"]
 
 
 @pytest.fixture
-def sembako_in_force(db, settings, tmp_path, make_household):
+def sembako_in_force(assessed_households):
     """Three eligible households (two in Cibinong, one in Gunungputri) and Sembako's frozen
     KPM list of March 2021 holding all three."""
-    settings.VAR_DIR = tmp_path / "var"
-    model = current_model()
-    for i, (nik, village) in enumerate(zip(NIKS, [VILLAGE_A, VILLAGE_A, VILLAGE_OTHER_DISTRICT],
-                                           strict=True)):
-        household = make_household(village, nik=nik, kk=f"320101010120000{i + 1}")
-        MemberMatch.objects.create(member=household.members.get(), run_ref="t", status="padan",
-                                   matched_at=timezone.now())
-        HouseholdScore.objects.create(household=household, model=model, run_ref="t",
-                                      province="32", score=10.0 + i, desil_national=i + 1,
-                                      desil_province=i + 1, scored_at=timezone.now())
+    assessed_households([VILLAGE_A, VILLAGE_A, VILLAGE_OTHER_DISTRICT])
     services.install_shipped()
     program = Program.objects.get(code="sembako")
     run = services.run_eligibility(services.RunRequest(program, "2021-03"), Context())
