@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 DEMO_SCOPE ?= 34.03
 DEMO_HOUSEHOLDS ?= 20000
 
-.PHONY: install chromium run demo test lint bench messages clean
+.PHONY: install chromium run serve demo test lint bench messages clean
 
 PO_FILES := $(wildcard locale/id/LC_MESSAGES/django.po */locale/id/LC_MESSAGES/django.po)
 
@@ -32,10 +32,15 @@ demo: install
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py demo --scope $(DEMO_SCOPE) --households $(DEMO_HOUSEHOLDS)
 
-# The import worker runs beside the web server and stops with it.
+# The job worker runs beside the web server and stops with it.
 run: demo
-	$(PY) manage.py process_imports & trap 'kill $$!' EXIT INT TERM; \
+	$(PY) manage.py worker & trap 'kill $$!' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
+
+# Production: gunicorn + the job worker, DEBUG off; SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL
+# come from the environment (README, "Serving in production").
+serve: install
+	DEBUG=false $(PY) manage.py serve --bind $(HOST)
 
 # Browser tests drive the distribution's Chromium (never a downloaded browser build).
 chromium:

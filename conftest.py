@@ -57,6 +57,51 @@ def _test_regions(request):
         _load_test_regions()
 
 
+@pytest.fixture(scope="module")
+def fresh_database(tmp_path_factory):
+    """The environment of processes (workers, a server) on a migrated database of their own: a
+    SQLite file, or a new PostgreSQL database when the suite runs on PostgreSQL (dropped after)."""
+    import subprocess
+    import sys
+    import uuid
+
+    import psycopg
+    from django.conf import settings
+
+    var_dir = tmp_path_factory.mktemp("fresh-var")
+    default, drop = settings.DATABASES["default"], None
+    if default["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{var_dir / 'kesos.sqlite3'}"
+    else:
+        name = f"kesos_fresh_{uuid.uuid4().hex[:8]}"
+        server = {"host": default["HOST"] or "127.0.0.1", "port": default["PORT"] or 5432,
+                  "user": default["USER"], "dbname": "postgres", "autocommit": True}
+        with psycopg.connect(**server) as con:
+            con.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
+
+        def drop():
+            with psycopg.connect(**server) as con:
+                con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env = base | {"DATABASE_URL": url, "KESOS_VAR_DIR": str(var_dir)}
+    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"],  # noqa: S603
+                              cwd=os.path.dirname(__file__), env=env, capture_output=True,
+                              text=True, timeout=300)
+    assert migrated.returncode == 0, migrated.stderr
+    yield env
+    if drop:
+        drop()
+
+
+@pytest.fixture
+def run_jobs(db):
+    """Run the background jobs waiting now, as the worker would; returns how many ran."""
+    from jobs.worker import run_waiting
+
+    return run_waiting
+
+
 @pytest.fixture
 def make_user(db):
     from accounts.models import User

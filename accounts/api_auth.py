@@ -5,27 +5,14 @@ token's user becomes the request's user, so every endpoint is scoped by the same
 as the web pages.
 """
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
 from . import policy
 from .models import User
 from .services import token_for_key
-
-
-class ApiError(Schema):
-    """The body of every error answer."""
-
-    detail: Any
-
-
-# The answers every authenticated operation may give besides its own (for the OpenAPI document).
-AUTH_ERRORS: dict[int, type[Schema]] = {401: ApiError, 403: ApiError}
 
 
 class ApiTokenAuth(HttpBearer):

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     PEKERJA_SOSIAL = "pekerja_sosial", _("Social worker")
     PENDAMPING = "pendamping", _("Pendamping")
     AUDITOR = "auditor", _("Auditor (read-only)")
+    # UU 27/2022 art. 53: the data-protection officer (Pejabat Pelindungan Data Pribadi).
+    DPO = "dpo", _("Data protection officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

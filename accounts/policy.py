@@ -15,6 +15,8 @@ from .models import Role, User
 VIEW_REGISTRY = "registry.view"
 CHANGE_REGISTRY = "registry.change"
 VIEW_AUDIT = "audit.view"
+# The whole event log, filterable (audit app): auditors and the national officers.
+VIEW_AUDIT_LOG = "audit.view_log"
 MANAGE_ACCOUNTS = "accounts.manage"
 USE_API = "api.use"
 # DTKS update flow (registration app): propose, musdes/muskel, visit, approval chain.
@@ -26,6 +28,9 @@ COMPILE = "registration.compile"
 RATIFY = "registration.ratify"
 FORWARD = "registration.forward"
 DETERMINE = "registration.determine"
+# The flow's scanned documents (bupati's decree, signed Berita Acara): the officials of the
+# chain and the auditors, within their region; never public media.
+VIEW_FLOW_DOCUMENTS = "registration.view_documents"
 # Providers (sentra/balai/loka, UPTD, LKS) and the ATENSI workforce (Permensos 7/2021 art. 6, 42).
 VIEW_PROVIDERS = "providers.view"
 MANAGE_PROVIDERS = "providers.manage"
@@ -41,6 +46,8 @@ ATENSI_REPORTS = "atensi.reports"
 # (national roles); see runs and the data-quality dashboard within one's region.
 VIEW_DATA_QUALITY = "linkage.view"
 CLEANSE = "linkage.cleanse"
+# Start snapshots and pipeline runs from the web (national data centre).
+RUN_PIPELINE = "linkage.run"
 # Welfare ranking (ranking app): a household's desil on its page (within one's region), and the
 # PMT models with their fit metrics (national roles that decide targeting).
 VIEW_DESIL = "ranking.view_desil"
@@ -55,34 +62,53 @@ RUN_ELIGIBILITY = "programs.run"
 FREEZE_ENROLLMENT = "programs.freeze"
 VIEW_ENROLLMENT = "programs.view_enrollment"
 IMPORT_LISTS = "programs.import_lists"
+# Personal-data duties (UU 27/2022, privacy app): subject requests, the breach register and
+# retention, by the data-protection officer; objections to automated decisions are answered by
+# the program officers.
+MANAGE_PRIVACY = "privacy.manage"
+ANSWER_OBJECTIONS = "privacy.answer_objections"
+# Background jobs: everyone sees the jobs they started; these roles see every job in their scope.
+VIEW_ALL_JOBS = "jobs.view_all"
 
 _ALL_READERS = set(Role.values)
 PERMISSIONS: dict[str, set[str]] = {
+    VIEW_ALL_JOBS: {Role.PUSAT, Role.DINSOS_PROVINSI, Role.AUDITOR, Role.ADMINISTRATOR},
     VIEW_REGISTRY: _ALL_READERS,
-    CHANGE_REGISTRY: {
+    # Direct edits of registry records. The registry changes through the update flow (seed
+    # 003, UU 13/2011 art. 8: village -> musdes -> Dinas Sosial verification -> bupati/walikota
+    # -> gubernur -> the Minister's decree): village and Dinas Sosial officers propose (usulan),
+    # the centre's penetapan applies. Only the ministry's data centre (and the administrator
+    # acting for it) changes records directly, as it does for cleansing (CLEANSE).
+    CHANGE_REGISTRY: {Role.PUSAT, Role.ADMINISTRATOR},
+    VIEW_FLOW_DOCUMENTS: {
         Role.OPERATOR_DESA,
         Role.OPERATOR_KABUPATEN,
         Role.VERIFIER_KABUPATEN,
+        Role.DINSOS_PROVINSI,
         Role.PUSAT,
-        Role.ADMINISTRATOR,
+        Role.AUDITOR,
     },
     VIEW_AUDIT: {
         Role.AUDITOR,
+        Role.DPO,
         Role.ADMINISTRATOR,
         Role.PUSAT,
         Role.DINSOS_PROVINSI,
         Role.OPERATOR_KABUPATEN,
         Role.VERIFIER_KABUPATEN,
     },
+    VIEW_AUDIT_LOG: {Role.AUDITOR, Role.PUSAT},
     MANAGE_ACCOUNTS: {Role.ADMINISTRATOR},
     USE_API: _ALL_READERS,
-    # Pekerja sosial propose only ATENSI cases; the registration service checks the source.
+    # Pekerja sosial propose only ATENSI cases, the data-protection officer only a data subject's
+    # correction; the registration service checks the kind and source.
     PROPOSE: {
         Role.OPERATOR_DESA,
         Role.OPERATOR_KABUPATEN,
         Role.VERIFIER_KABUPATEN,
         Role.PUSAT,
         Role.PEKERJA_SOSIAL,
+        Role.DPO,
     },
     DECIDE_MEETING: {Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN},
     ASSIGN_VISIT: {Role.OPERATOR_KABUPATEN},
@@ -135,6 +161,7 @@ PERMISSIONS: dict[str, set[str]] = {
         Role.AUDITOR,
     },
     CLEANSE: {Role.PUSAT, Role.ADMINISTRATOR},
+    RUN_PIPELINE: {Role.PUSAT, Role.ADMINISTRATOR},
     VIEW_DESIL: _ALL_READERS,
     VIEW_PMT_MODELS: {Role.PUSAT, Role.ADMINISTRATOR, Role.PROGRAM_MANAGER},
     REVIEW_DUPLICATES: {
@@ -160,6 +187,8 @@ PERMISSIONS: dict[str, set[str]] = {
         Role.AUDITOR,
     },
     IMPORT_LISTS: {Role.PUSAT, Role.PROGRAM_MANAGER},
+    MANAGE_PRIVACY: {Role.DPO, Role.ADMINISTRATOR},
+    ANSWER_OBJECTIONS: {Role.PROGRAM_MANAGER},
 }
 
 # The region level (number of code parts) each role is bound to; None = any level incl. national.

@@ -116,6 +116,17 @@ def may_supervise(user: User, on: date | None = None) -> bool:
     return worker is not None and can_supervise(worker, on or timezone.localdate())
 
 
+def supervisors_for_intake(user: User, on: date | None = None) -> QuerySet[User]:
+    """The accounts that may supervise a case opened at the providers where `user` takes
+    intakes: pekerja sosial assigned there on `on` (today) holding a valid supervision
+    certificate (article 19(3)); an expired certificate supervises nobody."""
+    on = on or timezone.localdate()
+    workers = [staff.supervisors_for(p, on) for p in providers_for_intake(user)]
+    ids = {w.user_id for found in workers for w in found if w.user_id}
+    roles = policy.PERMISSIONS[policy.ATENSI_SUPERVISE]
+    return User.objects.filter(pk__in=ids, is_active=True, role__in=roles).order_by("username")
+
+
 def supervision_certificate(user: User, on: date | None = None) -> str:
     worker = staff.worker_of(user)
     cert = worker and valid_certificate(worker, on or timezone.localdate(), supervision=True)

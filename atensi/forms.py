@@ -49,12 +49,36 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-control")
 
 
-def _staff_choices(providers, supervising: bool) -> forms.ModelChoiceField:
-    qs = User.objects.filter(worker__assignments__provider__in=providers, is_active=True)
-    qs = qs.filter(role__in=["pekerja_sosial"] if supervising else ["pekerja_sosial", "pendamping"])
+def _workers(providers) -> forms.ModelChoiceField:
+    qs = User.objects.filter(
+        worker__assignments__provider__in=providers,
+        is_active=True,
+        role__in=["pekerja_sosial", "pendamping"],
+    )
     return forms.ModelChoiceField(
-        queryset=qs.distinct().order_by("username"),
-        label=_("Supervisor") if supervising else _("Case worker"),
+        queryset=qs.distinct().order_by("username"), label=_("Case worker")
+    )
+
+
+NO_SUPERVISOR = _(
+    "No pekerja sosial with a valid supervision certificate works at your provider, so no "
+    "case can be opened yet (article 19(3)). Ask the Dinas Sosial to assign a certified "
+    "supervisor, or to renew an expired certificate."
+)
+
+
+def _supervisors(user: User) -> forms.ModelChoiceField:
+    """Only who may sign the stages off: certified supervisors in scope (access.py)."""
+    qs = access.supervisors_for_intake(user)
+    none = not qs.exists()
+    unavailable = _("No certified supervisor is available.")
+    return forms.ModelChoiceField(
+        queryset=qs,
+        label=_("Supervisor"),
+        help_text=NO_SUPERVISOR
+        if none
+        else _("Pekerja sosial at your provider holding a valid supervision certificate."),
+        error_messages={"required": unavailable, "invalid_choice": unavailable} if none else {},
     )
 
 
@@ -99,8 +123,9 @@ class IntakeForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         providers = access.providers_for_intake(user)
         self.fields["provider"].queryset = providers
-        self.fields["worker"] = _staff_choices(providers, supervising=False)
-        self.fields["supervisor"] = _staff_choices(providers, supervising=True)
+        self.fields["worker"] = _workers(providers)
+        self.fields["supervisor"] = _supervisors(user)
+        self.no_supervisor = not self.fields["supervisor"].queryset.exists()
         self.fields["worker"].widget.attrs["class"] = "form-select"
         self.fields["supervisor"].widget.attrs["class"] = "form-select"
         if providers.count() == 1:

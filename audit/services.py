@@ -10,6 +10,7 @@ from django.db import models
 from .models import Event, Source
 
 READ = "read"
+LOG_READ = "audit.log.read"
 
 
 @dataclass(frozen=True)
@@ -97,4 +98,25 @@ def history(obj: models.Model):
     object_type, object_id = object_key(obj)
     return Event.objects.filter(object_type=object_type, object_id=object_id).select_related(
         "actor"
+    )
+
+
+def record_log_read(
+    ctx: Context, filters: dict, event_ids: list[int], region_code: str = ""
+) -> Event:
+    """Reading the event log is processing of the personal data its events refer to (records
+    of persons, values before and after a change): the read is an event itself, naming the
+    filter and the range of events shown."""
+    shown = f"{min(event_ids)}-{max(event_ids)}" if event_ids else ""
+    actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
+    return Event.objects.create(
+        actor=actor,
+        action=LOG_READ,
+        object_type=Event._meta.label_lower,
+        object_id=shown,
+        region_code=region_code,
+        changes={"filters": filters, "shown": len(event_ids)},
+        reason=ctx.reason,
+        source=ctx.source,
+        source_ref=ctx.source_ref,
     )

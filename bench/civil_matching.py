@@ -27,6 +27,7 @@ from django.conf import settings  # noqa: E402
 from civil import extracts  # noqa: E402
 from civil.management.commands.civil import synth_views  # noqa: E402
 from civil.matching import match_members  # noqa: E402
+from kesos.sql import literal  # noqa: E402
 from synth.generate import generate  # noqa: E402
 
 
@@ -58,7 +59,7 @@ def main() -> None:
 
     con = synth_views(synth_dir)
     started = time.perf_counter()
-    baseline = con.execute(f"SELECT count(*) FROM members m JOIN read_parquet('{civil}') c "
+    baseline = con.execute(f"SELECT count(*) FROM members m JOIN read_parquet({literal(civil)}) c "
                            "ON c.nik = m.nik").fetchall()[0][0]
     baseline_s = time.perf_counter() - started
 
@@ -74,10 +75,11 @@ def main() -> None:
     out = args.dir / "out"
     recall = duckdb.sql(f"""
         SELECT count(*) FILTER (WHERE c.candidate_nik = d.nik), count(*)
-        FROM '{synth_dir}/errors_truth.parquet' t
-        JOIN '{synth_dir}/member_truth.parquet' USING (member_id)
-        JOIN '{synth_dir}/dukcapil.parquet' d USING (person_id)
-        LEFT JOIN '{out}/civil_candidates.parquet' c ON c.member_id = t.member_id AND c.rank = 1
+        FROM {literal(f'{synth_dir}/errors_truth.parquet')} t
+        JOIN {literal(f'{synth_dir}/member_truth.parquet')} USING (member_id)
+        JOIN {literal(f'{synth_dir}/dukcapil.parquet')} d USING (person_id)
+        LEFT JOIN {literal(f'{out}/civil_candidates.parquet')} c
+          ON c.member_id = t.member_id AND c.rank = 1
         WHERE t.error_type = 'nik_missing'""").fetchall()[0]
     print(f"nik_missing members whose true person is candidate 1: {recall[0]:,}/{recall[1]:,}"
           f" = {recall[0] / max(recall[1], 1):.3f}")

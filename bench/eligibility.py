@@ -45,6 +45,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from kesos.sql import literal
+
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2021, 7, 1)
 GENERATOR_VERSION = 1
@@ -116,7 +118,8 @@ def run_bench(args, work: Path, out: Path) -> None:
           f"({time.perf_counter() - started:.0f} s, not timed as eligibility)")
     con = connection(out / "duckdb-tmp")
     for name in INPUTS:
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{work / name}.parquet')")
+        source = literal(work / f"{name}.parquet")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({source})")
     counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in INPUTS}
     print(", ".join(f"{n} {c:,}" for n, c in counts.items()))
     print(f"DuckDB memory_limit {memory_limit()}, {os.cpu_count()} CPUs; as of {AS_OF}")
@@ -304,10 +307,10 @@ def run_baseline(con, out: Path):
         path = out / f"{code}.parquet"
         started = time.perf_counter()
         con.execute(f"COPY (SELECT {key}, {village}, ({eligible}) IS TRUE AS eligible "
-                    f"FROM {source}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
+                    f"FROM {source}) TO {literal(path)} (FORMAT parquet, COMPRESSION zstd)")
         seconds[code] = time.perf_counter() - started
         counts[code] = con.execute(f"SELECT count(*), count(*) FILTER (WHERE eligible) "
-                                   f"FROM '{path}'").fetchone()
+                                   f"FROM {literal(path)}").fetchone()
     print(f"baseline: {sum(seconds.values()):.1f} s")
     return sum(seconds.values()), {"seconds": seconds, "counts": counts}
 
@@ -457,7 +460,8 @@ def generate(work: Path, n: int, seed: int, tmp: Path) -> bool:
 
 
 def _copy(select: str, path: Path) -> str:
-    return f"COPY ({select}) TO '{path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+    return (f"COPY ({select}) TO {literal(path)} "
+            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
 
 
 def generator_sql(work: Path, n: int) -> list[tuple[str, str]]:
@@ -467,7 +471,7 @@ def generator_sql(work: Path, n: int) -> list[tuple[str, str]]:
     WITH w AS (
         SELECT code, (CASE WHEN substr(code, 10, 1) = '1' THEN 2.2 ELSE 1.0 END)
                * exp(0.4 * sqrt(-2 * ln(u(code, 1))) * cos(2 * pi() * u(code, 2))) AS w
-        FROM read_csv('{VILLAGES}', header = true, all_varchar = true))
+        FROM read_csv({literal(VILLAGES)}, header = true, all_varchar = true))
     SELECT code, coalesce(sum(w) OVER (ORDER BY code ROWS BETWEEN UNBOUNDED PRECEDING
                                        AND 1 PRECEDING), 0) / (SELECT sum(w) FROM w) AS start
     FROM w"""
@@ -494,8 +498,9 @@ def generator_sql(work: Path, n: int) -> list[tuple[str, str]]:
                 WHEN x < 0.94 THEN 'data_differs' WHEN x < 0.985 THEN 'nik_not_found'
                 ELSE 'nik_shared' END AS status,
            u(member_id, 41) < 0.01 AS deceased
-    FROM (SELECT member_id, nik, u(member_id, 40) AS x FROM read_parquet('{m}'))
-    WHERE u(member_id, 42) >= 0.03 ORDER BY member_id""".format(m=p["members"]), p["member_match"])
+    FROM (SELECT member_id, nik, u(member_id, 40) AS x FROM read_parquet({m}))
+    WHERE u(member_id, 42) >= 0.03 ORDER BY member_id""".format(m=literal(p["members"])),
+                  p["member_match"])
     score = _copy("""
     SELECT household_id, score,
            ntile(10) OVER (ORDER BY score, household_id)::SMALLINT AS desil_national,
@@ -505,7 +510,7 @@ def generator_sql(work: Path, n: int) -> list[tuple[str, str]]:
                  round(10 * size + 60 * u(household_id, 51) + 15 * (parent::INT), 3) AS score
           FROM hh WHERE u(household_id, 50) >= 0.02)
     ORDER BY household_id""", p["household_score"])
-    lists = _copy(LISTS_SQL.format(m=p["members"], n=n), p["list_entries"])
+    lists = _copy(LISTS_SQL.format(m=literal(p["members"]), n=n), p["list_entries"])
     wages = _copy("""
     SELECT DISTINCT substr(village_code, 1, 5) AS regency_code,
            (1800000 + 100000 * (hash(substr(village_code, 1, 5)) % 30))::BIGINT AS amount
@@ -590,7 +595,7 @@ LISTS_SQL = """
 WITH p AS (
     SELECT member_id, nik, date_sub('year', birth_date, DATE '2021-07-01') AS age,
            employment_status, u(member_id, 30) AS x
-    FROM read_parquet('{m}') WHERE nik <> ''),
+    FROM read_parquet({m}) WHERE nik <> ''),
 k AS (
     SELECT nik, member_id,
            unnest(list_filter([

@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kesos.sql import literal
+
 ROOT = Path(__file__).resolve().parent.parent
 MEAN_HOUSEHOLD_SIZE = 3.78  # what the generator's size distribution gives
 TARGETS = {1_000_000: 120, 10_000_000: 1200}  # seconds, from issue 4
@@ -80,7 +82,7 @@ def run_bench(args, work: Path) -> None:
                    {"civil_source": str(civil_source)})
     con = snapshots.connect(snapshot_dir, snapshots.duckdb_connection(work / "duckdb-tmp"))
     con.execute(f"CREATE VIEW consumption_truth AS SELECT * FROM "
-                f"read_parquet('{synth_dir / 'consumption_truth.parquet'}')")
+                f"read_parquet({literal(synth_dir / 'consumption_truth.parquet')})")
     started = time.perf_counter()
     record = pipeline.execute(run_dir, snapshot_dir, pipeline.BATCH_STEPS, con=con,
                               progress=True)
@@ -164,8 +166,8 @@ def population(synth_dir: Path) -> int:
 def quality(con, synth_dir: Path, run_dir: Path) -> None:
     """Duplicates: member pairs in one cluster vs pairs with the same true person. Cleansing:
     proposals vs injected errors (deceased, moved, duplicate records beyond the first)."""
-    truth = f"read_parquet('{synth_dir / 'member_truth.parquet'}')"
-    clusters = f"read_parquet('{run_dir / 'dedup' / 'clusters.parquet'}')"
+    truth = f"read_parquet({literal(synth_dir / 'member_truth.parquet')})"
+    clusters = f"read_parquet({literal(run_dir / 'dedup' / 'clusters.parquet')})"
     tp, predicted, actual = con.execute(f"""
         WITH p AS (SELECT a.member_id l, b.member_id r FROM {clusters} a JOIN {clusters} b
                    ON a.cluster_id = b.cluster_id AND a.member_id < b.member_id),
@@ -177,8 +179,8 @@ def quality(con, synth_dir: Path, run_dir: Path) -> None:
     recall = tp / actual if actual else float("nan")
     print(f"duplicates: {actual:,} true pairs, {predicted:,} predicted; precision "
           f"{precision:.4f}, recall {recall:.4f}")
-    proposals = f"read_parquet('{run_dir / 'cleansing' / 'proposals.parquet'}')"
-    errors = f"read_parquet('{synth_dir / 'errors_truth.parquet'}')"
+    proposals = f"read_parquet({literal(run_dir / 'cleansing' / 'proposals.parquet')})"
+    errors = f"read_parquet({literal(synth_dir / 'errors_truth.parquet')})"
     for reason, error in (("deceased", "deceased"), ("moved", "moved")):
         hit, proposed, injected = con.execute(f"""
             WITH p AS (SELECT record_id FROM {proposals} WHERE kind = 'member'

@@ -31,6 +31,7 @@ django.setup()
 
 import duckdb  # noqa: E402
 
+from kesos.sql import literal  # noqa: E402
 from ranking.fit import fit_model  # noqa: E402
 from ranking.scoring import score_households  # noqa: E402
 from ranking.services import shipped_model  # noqa: E402
@@ -53,24 +54,25 @@ def registry_files(people: int, work: Path) -> tuple[Path, int, int]:
     con = duckdb.connect()
     files = work / "registry"
     files.mkdir()
-    con.execute(f"COPY (SELECT * FROM read_parquet('{synth}/members.parquet') "  # noqa: S608
+    con.execute(f"COPY (SELECT * FROM read_parquet({literal(f'{synth}/members.parquet')}) "  # noqa: S608
                 "WHERE relation_to_household_head = 1 OR member_id % 5 <> 0) "
-                f"TO '{files}/members.parquet' (FORMAT parquet)")
+                f"TO {literal(f'{files}/members.parquet')} (FORMAT parquet)")
     for name in ("households", "consumption_truth"):
         (files / f"{name}.parquet").symlink_to(synth / f"{name}.parquet")
     n_people, n_households = con.execute(
         f"SELECT COUNT(*), COUNT(DISTINCT household_id) FROM "  # noqa: S608
-        f"read_parquet('{files}/members.parquet')").fetchone()
+        f"read_parquet({literal(f'{files}/members.parquet')})").fetchone()
     return files, n_people, n_households
 
 
 def views(files: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name in ("households", "members"):
+        source = literal(f"{files}/{name}.parquet")
         con.execute(f"CREATE VIEW {name} AS SELECT *, 'active' AS status, "  # noqa: S608
-                    f"'' AS inactive_reason FROM read_parquet('{files}/{name}.parquet')")
+                    f"'' AS inactive_reason FROM read_parquet({source})")
     con.execute("CREATE VIEW consumption_truth AS SELECT * FROM "  # noqa: S608
-                f"read_parquet('{files}/consumption_truth.parquet')")
+                f"read_parquet({literal(f'{files}/consumption_truth.parquet')})")
     return con
 
 
@@ -78,7 +80,7 @@ def baseline_seconds(con: duckdb.DuckDBPyConnection, out: Path) -> float:
     started = time.perf_counter()
     con.execute(f"""COPY (SELECT h.household_id, h.floor_area_m2, c.n FROM households h
         JOIN (SELECT household_id, COUNT(*) AS n FROM members GROUP BY household_id) c
-        ON c.household_id = h.household_id) TO '{out}' (FORMAT parquet)""")  # noqa: S608
+        ON c.household_id = h.household_id) TO {literal(out)} (FORMAT parquet)""")  # noqa: S608
     return time.perf_counter() - started
 
 

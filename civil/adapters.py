@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .sql import sql_path
+from kesos.sql import literal
 
 # What a verification returns per NIK found (unknown NIKs are simply absent).
 RECORD_SCHEMA = pa.schema([
@@ -47,7 +47,7 @@ class ExtractAdapter:
         asked = pa.table({"nik": pa.array(list(niks), pa.string())})
         self._con.register("asked", asked)
         columns = ", ".join(f"c.{c}" for c in RECORD_COLUMNS)
-        query = f"SELECT {columns} FROM read_parquet({sql_path(self.path)}) c "  # noqa: S608
+        query = f"SELECT {columns} FROM read_parquet({literal(self.path)}) c "  # noqa: S608
         return self._con.sql(query + "SEMI JOIN asked USING (nik)").to_arrow_table()
 
 

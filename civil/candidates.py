@@ -17,7 +17,7 @@ import duckdb
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from .sql import sql_path
+from kesos.sql import literal
 
 CANDIDATES_FILE = "civil_candidates.parquet"
 MODEL_FILE = "civil_candidates_model.json"
@@ -66,7 +66,7 @@ def search(con: duckdb.DuckDBPyConnection, out_dir: Path, status_file: Path, civ
     searched = con.execute("SELECT count(*) FROM civil_search_members").fetchall()[0][0]
     trained = con.execute("SELECT count(*) FROM civil_training_members").fetchall()[0][0]
     if searched == 0 or trained == 0:
-        con.execute(f"COPY (SELECT * FROM ({_EMPTY})) TO {sql_path(target)} (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * FROM ({_EMPTY})) TO {literal(target)} (FORMAT parquet)")
         return {"searched": searched, "candidates": 0, "candidate_members": 0}
     civil_rows = con.execute("SELECT count(*) FROM civil_people").fetchall()[0][0]
     db = DuckDBAPI(con)
@@ -102,10 +102,10 @@ def search(con: duckdb.DuckDBPyConnection, out_dir: Path, status_file: Path, civ
                            match_weight, match_probability
                     FROM {pairs.physical_name}
                 ) oriented
-            ) p JOIN read_parquet({sql_path(civil_file)}) c ON c.nik = p.unique_id_r
+            ) p JOIN read_parquet({literal(civil_file)}) c ON c.nik = p.unique_id_r
             WHERE p.rank <= {int(top_n)}
             ORDER BY member_id, rank
-        ) TO {sql_path(target)} (FORMAT parquet)""")
+        ) TO {literal(target)} (FORMAT parquet)""")
     found = con.execute("SELECT count(*), count(DISTINCT member_id) FROM read_parquet(?)",
                         [str(target)]).fetchall()[0]
     return {"searched": searched, "candidates": found[0], "candidate_members": found[1],

@@ -18,10 +18,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kesos.sql import literal
 from registry import identity
 from synth.names import name_keys
 
-from .sql import nik_valid_query, sql_path
+from .sql import nik_valid_query
 
 REQUIRED = ("nik", "kk_number", "name", "birth_date", "sex", "village_code")
 OPTIONAL = ("birth_place", "address", "rt", "rw", "death_date")
@@ -195,7 +196,7 @@ def write_dataset(con: duckdb.DuckDBPyConnection, table: pa.Table, target: Path)
                    substr(village_code, 1, 8) AS district_code, address, rt, rw,
                    CAST(nullif(death_date, '') AS DATE) AS death_date
             FROM raw JOIN keys_arrow k USING (row) ORDER BY nik
-        ) TO {sql_path(tmp / FILE_NAME)} (FORMAT parquet)""")
+        ) TO {literal(tmp / FILE_NAME)} (FORMAT parquet)""")
     (tmp / FILE_NAME).chmod(0o444)
     tmp.rename(target)
     return table.num_rows

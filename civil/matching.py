@@ -17,9 +17,11 @@ from pathlib import Path
 
 import duckdb
 
+from kesos.sql import literal
+
 from . import candidates as candidate_search
 from .adapters import NikVerifier, fetch_records
-from .sql import STATUS_QUERY, STATUSES, nik_valid_query, sql_path
+from .sql import STATUS_QUERY, STATUSES, nik_valid_query
 
 STATUS_FILE = "civil_status.parquet"
 CANDIDATES_FILE = "civil_candidates.parquet"
@@ -41,10 +43,10 @@ def match_members(
     started = time.perf_counter()
     civil_path = _civil_file(con, out_dir, civil_source)
     con.execute("CREATE OR REPLACE TEMP VIEW civil AS "
-                f"SELECT * FROM read_parquet({sql_path(civil_path)})")
+                f"SELECT * FROM read_parquet({literal(civil_path)})")
     target = out_dir / STATUS_FILE
     if engine == "duckdb":
-        con.execute(f"COPY ({STATUS_QUERY}) TO {sql_path(target)} (FORMAT parquet)")
+        con.execute(f"COPY ({STATUS_QUERY}) TO {literal(target)} (FORMAT parquet)")
     elif engine == "spark":
         run_on_spark(spark, tables or export_tables(con, out_dir / "spark_input"), civil_path,
                      target)
@@ -91,7 +93,7 @@ def export_tables(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, str
     paths = {}
     for name, query in queries.items():
         paths[name] = str(target / f"{name}.parquet")
-        con.execute(f"COPY ({query}) TO {sql_path(paths[name])} (FORMAT parquet)")
+        con.execute(f"COPY ({query}) TO {literal(paths[name])} (FORMAT parquet)")
     return paths
 
 

@@ -4,7 +4,7 @@ try_cast, IS DISTINCT FROM, CASE); no regular expressions, whose flags differ.
 
 Inputs are the views `members` and `families` (snapshot layout) and `civil` (an extract:
 nik, kk_number, name_key, birth_date, sex, village_code, death_date)."""
-# ruff: noqa: S608 - SQL text is built from constants and quoted file paths, never user input.
+# ruff: noqa: S608 - SQL text is built from constants and column names given by the caller.
 
 STATUSES = ("padan", "nik_not_found", "data_differs", "nik_shared", "no_nik")
 
@@ -92,8 +92,3 @@ SELECT member_id,
        civil_village_code
 FROM joined
 """
-
-
-def sql_path(path) -> str:
-    """A file path as a SQL string literal (COPY and views take no parameters)."""
-    return "'" + str(path).replace("'", "''") + "'"

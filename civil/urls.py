@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns: list = [
+    path("ekstrak/unggah/", views.extract_upload, name="civil_extract_upload"),
+]

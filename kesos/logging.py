@@ -1,6 +1,7 @@
 """Keeps personal data out of the logs (UU 27/2022): request lines and messages may carry a
 searched NIK, KK or name in a query string; they are redacted before any handler writes them."""
 
+import json
 import logging
 import re
 
@@ -22,3 +23,26 @@ class RedactPersonalData(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, ()
         return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object a line (LOG_FORMAT=json), for log collectors; the message and any
+    traceback are redacted like every other line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        if record.exc_info:
+            entry["traceback"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class RedactedText(logging.Formatter):
+    """The plain format, with tracebacks redacted too (an exception's text may quote a NIK)."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+        return redact(super().formatException(ei))

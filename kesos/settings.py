@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kesos",
+    "jobs",
     "wilayah",
     "accounts",
     "audit",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "workforce",
     "atensi",
     "programs",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +150,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^kesehatan/$"]  # load balancers probe over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -165,9 +170,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries come from the npm registry at set-up time (package.json), never committed.
-STATICFILES_DIRS = (
-    [("vendor", BASE_DIR / "node_modules")] if (BASE_DIR / "node_modules").exists() else []
-)
+# Only the built files the pages load (the packages' sources and docs stay out of STATIC_ROOT).
+_VENDOR = ["bootstrap/dist/css", "bootstrap/dist/js", "htmx.org/dist"]
+STATICFILES_DIRS = [(f"vendor/{d}", BASE_DIR / "node_modules" / d) for d in _VENDOR
+                    if (BASE_DIR / "node_modules" / d).exists()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -177,13 +183,26 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Source maps are for developers' tools only: not worth compressing at every deployment.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf",
+    "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg",
+    "webm", "wmv", "map",
+]
 
 # Logs carry no personal data: messages name record ids and counts, never NIK, KK or names.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "kesos.logging.RedactPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    # LOG_FORMAT=json: one JSON object a line (time, level, logger, message, traceback).
+    "formatters": {
+        "text": {"()": "kesos.logging.RedactedText",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kesos.logging.JsonLines"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],
+                             "formatter": os.environ.get("LOG_FORMAT", "text")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -196,6 +215,10 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Long work runs in `kesos worker` processes through Django Tasks, stored in the database itself
+# (django-tasks-db): no broker, the same on SQLite and PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 KESOS_SYNTH_DIR = VAR_DIR / "synth"
 NINJA_PAGINATION_PER_PAGE = 50

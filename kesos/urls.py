@@ -3,15 +3,18 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from .api import api
+from .health import health
 
 admin.site.site_header = admin.site.site_title = _("Kesos administration")
 admin.site.index_title = _("Reference data")
 
 urlpatterns = [
+    path("kesehatan/", health, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
     path("wilayah/", include("wilayah.urls")),
     path("usulan/", include("registration.urls")),
     path("usulan/impor/", include("registration.import_urls")),
@@ -22,5 +25,7 @@ urlpatterns = [
     path("sdm/", include("workforce.urls")),
     path("atensi/", include("atensi.urls")),
     path("program/", include("programs.urls")),
+    path("privasi/", include("privacy.urls")),
+    path("pekerjaan/", include("jobs.urls")),
     path("", include("registry.urls")),
 ]

@@ -1,5 +1,5 @@
 """Cleansing: a run's findings become proposed deactivations with a reason, which a national
-officer accepts and applies in bulk, and can revert.
+officer accepts (all, by reason, or one by one) and applies in bulk, and can revert.
 
 Reasons (registry.models.InactiveReason), one per record, strongest first:
 - deceased: the civil registry records a death for the member's NIK (identity confirmed);
@@ -32,6 +32,7 @@ from accounts import policy
 from audit import services as audit
 from audit.models import Source
 from kesos.bulk import load_model
+from kesos.sql import literal
 from registry.models import Household, Member, Status, StatusChange
 
 from .models import CleansingProposal, PipelineRun
@@ -52,7 +53,7 @@ def batched(rows: Sequence, n: int) -> Iterator[Sequence]:
 
 
 def _parquet_or_empty(path: Path, empty_sql: str) -> str:
-    return f"read_parquet('{path}')" if path.exists() else f"({empty_sql})"
+    return f"read_parquet({literal(path)})" if path.exists() else f"({empty_sql})"
 
 
 def propose(con: duckdb.DuckDBPyConnection, out_dir: Path, matching_dir: Path | None,
@@ -128,9 +129,9 @@ def propose(con: duckdb.DuckDBPyConnection, out_dir: Path, matching_dir: Path | 
                   GROUP BY household_id) p USING (household_id)
             WHERE h.status = 'active' AND p.proposed = a.active
             ORDER BY kind, record_id
-        ) TO '{out_dir / PROPOSALS_FILE}' (FORMAT parquet)""")
+        ) TO {literal(out_dir / PROPOSALS_FILE)} (FORMAT parquet)""")
     rows = con.execute("SELECT kind, reason, count(*) FROM "
-                       f"read_parquet('{out_dir / PROPOSALS_FILE}') GROUP BY ALL").fetchall()
+                       f"read_parquet({literal(out_dir / PROPOSALS_FILE)}) GROUP BY ALL").fetchall()
     by_reason = {f"{kind}_{reason}": n for kind, reason, n in sorted(rows)}
     return {"proposals": sum(n for _, _, n in rows),
             "members": sum(n for k, _, n in rows if k == "member"),
@@ -218,6 +219,31 @@ def records_of(user, run: PipelineRun, kind: str, reason: str):
     return proposals_for(user, run).filter(kind=kind, reason=reason).order_by("record_id")
 
 
+def names_of(user, proposals: Sequence[CleansingProposal]) -> dict[tuple[str, int], str]:
+    """{(kind, record id): name} for a page of proposals: each member, the member a duplicate
+    duplicates, each household's head; only records in the user's region (as the review
+    queue shows names)."""
+    from registry.selectors import heads_of, households_for, members_for
+
+    member_ids = {p.record_id for p in proposals if p.kind == Kind.MEMBER}
+    member_ids |= {int(p.evidence["kept_member_id"]) for p in proposals
+                   if (p.evidence or {}).get("kept_member_id")}
+    names = {(Kind.MEMBER.value, pk): name for pk, name in
+             members_for(user).filter(pk__in=member_ids).values_list("id", "name")}
+    households = households_for(user).filter(
+        pk__in=[p.record_id for p in proposals if p.kind == Kind.HOUSEHOLD])
+    heads = heads_of(households.values_list("id", flat=True))
+    return names | {(Kind.HOUSEHOLD.value, pk): head.name for pk, head in heads.items()}
+
+
+def pending_revert(user, run: PipelineRun) -> dict[str, int]:
+    """What reverting would give back, in the user's scope: the applied members and
+    households (the members that went with a household come back with it)."""
+    applied = _in_scope(user, run).filter(state=State.APPLIED)
+    return {"members": applied.filter(kind=Kind.MEMBER).count(),
+            "households": applied.filter(kind=Kind.HOUSEHOLD).count()}
+
+
 def superseded_by(run: PipelineRun) -> PipelineRun | None:
     """The latest finished run when it is a later one than `run`: only its proposals may be
     accepted or applied (an older run's findings describe data that has moved on)."""
@@ -232,8 +258,10 @@ def _require_current(run: PipelineRun) -> None:
 
 
 def decide(ctx: audit.Context, run: PipelineRun, accept: bool,
-           reasons: list[str] | None = None, kind: str | None = None) -> int:
-    """Accept (or reject) the run's open proposals, all or those of some reasons / a kind."""
+           reasons: list[str] | None = None, kind: str | None = None,
+           ids: list[int] | None = None) -> int:
+    """Accept (or reject) the run's open proposals in the user's region: all, those of some
+    reasons / a kind, or the chosen ones (`ids`, proposal ids; others are left alone)."""
     policy.require(ctx.actor, policy.CLEANSE)
     _require_current(run)
     proposals = _in_scope(ctx.actor, run).filter(state=State.PROPOSED)
@@ -241,13 +269,18 @@ def decide(ctx: audit.Context, run: PipelineRun, accept: bool,
         proposals = proposals.filter(reason__in=reasons)
     if kind:
         proposals = proposals.filter(kind=kind)
+    if ids is not None:
+        proposals = proposals.filter(pk__in=ids)
     with transaction.atomic():
+        chosen = sorted(proposals.values_list("pk", flat=True)) if ids is not None else None
         n = proposals.update(state=State.ACCEPTED if accept else State.REJECTED,
                              decided_by=ctx.actor, decided_at=timezone.now())
+        changes = {"reasons": [None, reasons or "all"], "kind": [None, kind or "all"],
+                   "proposals": [None, n]}
+        if chosen is not None:
+            changes["chosen"] = [None, chosen]
         audit.record(_batch(ctx, run), "linkage.cleansing.accept" if accept else
-                     "linkage.cleansing.reject", run,
-                     {"reasons": [None, reasons or "all"], "kind": [None, kind or "all"],
-                      "proposals": [None, n]})
+                     "linkage.cleansing.reject", run, changes)
     return n
 
 

@@ -1,6 +1,7 @@
 """Data-quality pages: the dashboard per region (drill-down province -> kabupaten ->
 kecamatan), the list of pipeline runs, and a run's page with its steps and cleansing
-proposals by reason, where national officers accept, apply and revert them."""
+proposals by reason, where national officers accept (all of a reason, or record by record on
+the records page), apply and revert them, each bulk step confirmed first."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
 from audit import services as audit
+from civil.views import ExtractUploadForm
 from registry.models import InactiveReason
 from wilayah import selectors as regions
 from wilayah.selectors import code_in_scope
@@ -68,7 +71,15 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "can_cleanse": policy.role_allows(request.user, policy.CLEANSE),
         "can_review": policy.role_allows(request.user, policy.REVIEW_DUPLICATES),
         "latest": dashboard.latest_run(),
+        "start_form": _start_form(request.user),
+        "extract_form": ExtractUploadForm(),
     })
+
+
+def _start_form(user):
+    from .run_views import PipelineStartForm
+
+    return PipelineStartForm() if policy.role_allows(user, policy.RUN_PIPELINE) else None
 
 
 @login_required
@@ -84,7 +95,7 @@ def run_detail(request: HttpRequest, name: str) -> HttpResponse:
         "can_cleanse": can_cleanse, "superseded_by": newer,
         # Only the latest finished run's proposals may be accepted and applied; reverting
         # what an older run applied stays possible.
-        "can_decide": can_cleanse and newer is None and run.state == PipelineRun.State.DONE,
+        "can_decide": _may_decide(request.user, run),
         "can_review": policy.role_allows(request.user, policy.REVIEW_DUPLICATES),
     })
 
@@ -115,13 +126,38 @@ def run_records(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     page = Paginator(cleansing.records_of(request.user, run, kind, reason),
                      RECORDS_PAGE).get_page(request.GET.get("page"))
-    names = regions.names({p.region_code for p in page.object_list})
+    proposals = list(page.object_list)
+    villages = regions.names({p.region_code for p in proposals})
+    names = cleansing.names_of(request.user, proposals)
     return render(request, "linkage/run_records.html", {
         "run": run, "page": page, "kind": kind, "reason": reason,
         "kind_label": dict(CleansingProposal.Kind.choices)[kind],
         "reason_label": dict(InactiveReason.choices)[reason],
-        "rows": [{"proposal": p, "village": names.get(p.region_code, "")}
-                 for p in page.object_list],
+        "rows": [{"proposal": p, "village": villages.get(p.region_code, ""),
+                  "name": names.get((p.kind, p.record_id), ""),
+                  "kept_name": names.get(("member", int(p.evidence.get("kept_member_id") or 0)),
+                                         "")}
+                 for p in proposals],
+        "can_decide": _may_decide(request.user, run),
+        "here": request.get_full_path(),
+    })
+
+
+def _may_decide(user, run: PipelineRun) -> bool:
+    """Only the latest finished run's proposals may be accepted or rejected (and applied)."""
+    return (policy.role_allows(user, policy.CLEANSE) and cleansing.superseded_by(run) is None
+            and run.state == PipelineRun.State.DONE)
+
+
+@login_required
+@require_GET
+def run_revert_confirm(request: HttpRequest, name: str) -> HttpResponse:
+    """What reverting the run's applied proposals would restore, before it is done."""
+    if not policy.role_allows(request.user, policy.CLEANSE):
+        raise PermissionDenied
+    run = get_object_or_404(PipelineRun.objects.select_related("snapshot"), name=name)
+    return render(request, "linkage/run_revert_confirm.html", {
+        "run": run, "pending": cleansing.pending_revert(request.user, run),
     })
 
 
@@ -155,8 +191,9 @@ def run_cleanse(request: HttpRequest, name: str) -> HttpResponse:
             kind and kind not in CleansingProposal.Kind.values:
         raise Http404
     ctx = audit.Context(actor=request.user, reason=request.POST.get("note", "").strip()[:500])
+    action, ids = _chosen(request, action)
     try:
-        return _cleanse(request, run, action, reason, kind, ctx)
+        return _cleanse(request, run, action, reason, kind, ctx, ids)
     except cleansing.CleansingError:
         newer = cleansing.superseded_by(run)
         messages.error(request, _("Run %(run)s is superseded by run %(newer)s: only the latest "
@@ -165,12 +202,42 @@ def run_cleanse(request: HttpRequest, name: str) -> HttpResponse:
         return redirect("linkage_run_detail", name=run.name)
 
 
-def _cleanse(request, run, action, reason, kind, ctx) -> HttpResponse:
+def _chosen(request: HttpRequest, action: str | None) -> tuple[str | None, list[int] | None]:
+    """(action, proposal ids): one proposal's own button (accept_one / reject_one = its id),
+    the ticked ones (ids=, with action=accept|reject), or None for all of a kind/reason."""
+    for one in ("accept", "reject"):
+        value = request.POST.get(f"{one}_one", "")
+        if value:
+            if not value.isdigit():
+                raise Http404
+            return one, [int(value)]
+    if request.POST.get("selection"):
+        ids = request.POST.getlist("ids")
+        if not all(i.isdigit() for i in ids):
+            raise Http404
+        return action, [int(i) for i in ids]
+    return action, None
+
+
+def _back(request: HttpRequest, run: PipelineRun) -> HttpResponse:
+    """To the page the decision was taken on (the run's records), else the run page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("linkage_run_detail", name=run.name)
+
+
+def _cleanse(request, run, action, reason, kind, ctx, ids=None) -> HttpResponse:
     if action in ("accept", "reject"):
+        if ids == []:
+            messages.warning(request, _("Tick the proposals to decide first."))
+            return _back(request, run)
         n = cleansing.decide(ctx, run, accept=action == "accept",
-                             reasons=[reason] if reason else None, kind=kind)
+                             reasons=[reason] if reason else None, kind=kind, ids=ids)
         messages.success(request, (_("%(n)d proposals accepted.") if action == "accept"
                                    else _("%(n)d proposals rejected.")) % {"n": n})
+        return _back(request, run)
     elif action == "apply":
         result = cleansing.apply(ctx, run)
         messages.success(request, _(

@@ -6,11 +6,12 @@ the blocking rules generate, puts each pair in a band (match / review / non_matc
 clerical decisions override the model, and clusters the match band. It writes
 `dedup_model.json`, `dedup_pairs.parquet` and `clusters.parquet` into `out_dir` and never
 touches the ORM. `link_tables(...)` runs the same engine over any table(s) through a
-`linkage.mapping.ColumnMapping`.
+`linkage.mapping.ColumnMapping`. The bands are derived from the trained model for each run
+(`linkage.bands`) unless fixed thresholds are given.
 """
 
-# ruff: noqa: S608 -- SQL text is built from table names and paths this code chooses and from
-# column names of a mapping the operator gives; values never go into it.
+# ruff: noqa: S608 -- SQL text is built from table names this code chooses; paths reach it
+# through kesos.sql.literal, the mapping's column names through linkage.mapping.
 
 import json
 import logging
@@ -22,15 +23,18 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.exceptions import EMTrainingException
 
+from kesos.sql import literal
+
+from . import bands, sources
+from .bands import Targets
 from .mapping import ColumnMapping, build_settings, standardise_sql, training_blocks
 
 MODEL_FILE = "dedup_model.json"
 PAIRS_FILE = "dedup_pairs.parquet"
 CLUSTERS_FILE = "clusters.parquet"
-DEFAULT_THRESHOLDS = (0.5, 0.9999)  # match probability: review from 0.5, match from 0.9999
-# (weight 13.3): a false match deactivates a real person, so doubt goes to clerical review
-KEEP_ABOVE = 0.01  # pairs scored lower are not written at all
+KEEP_ABOVE = 0.01  # match probability: pairs scored lower are not written at all
 SEED = 4242
 # EM on a population whose duplicates agree exactly learns m = 0 for the fuzzy levels, and a
 # single typo would then veto a match (weight -inf); every level keeps at least this m.
@@ -56,63 +60,74 @@ def registry_source_sql(members: str = "members") -> str:
 
 def deduplicate(
     con: duckdb.DuckDBPyConnection, out_dir: Path, settings: dict | str | Path | None = None,
-    thresholds: tuple[float, float] = DEFAULT_THRESHOLDS, decided: Decided | None = None,
-    engine: str = "duckdb", **engine_options: Any,
+    thresholds: tuple[float, float] | None = None, decided: Decided | None = None,
+    engine: str = "duckdb", targets: Targets | None = None, **engine_options: Any,
 ) -> dict:
     """Deduplicate the active registry members of `con`'s `members` view.
 
     `settings`: a trained model (dict or JSON path, e.g. an earlier run's dedup_model.json)
-    to predict with instead of training. `thresholds` = (lo, hi) on match probability:
+    to predict with instead of training. The bands are derived from the model to meet
+    `targets` (default: the match band's expected precision 0.999, the match and review
+    bands' expected recall 0.999), or fixed by `thresholds` = (lo, hi) on match probability:
     >= hi is a match, [lo, hi) goes to clerical review. `decided`: (member_id_l, member_id_r,
     same) from clerical review; they override the model. `engine="spark"` runs on Spark
-    (see linkage.spark; `engine_options` go there). Returns counts and the comparisons made."""
+    (see linkage.spark; `engine_options` go there). Returns counts, the comparisons made and
+    `metrics["bands"]` (see `linkage.bands.report`)."""
     if engine == "spark":
         from .spark import deduplicate_spark
 
-        return deduplicate_spark(con, out_dir, settings, thresholds, decided, **engine_options)
+        return deduplicate_spark(con, out_dir, settings, thresholds, decided, targets=targets,
+                                 **engine_options)
     con.execute(f"create or replace temp table dedup_source as {registry_source_sql()}")
     return run_linkage(con, "dedup_source", REGISTRY_MAPPING, Path(out_dir), settings,
-                       thresholds, decided, hold_distinct_ids=True)
+                       thresholds, decided, hold_distinct_ids=True, targets=targets)
 
 
 def link_tables(
     con: duckdb.DuckDBPyConnection, out_dir: Path, left: Any, mapping: ColumnMapping,
     right: Any = None, right_mapping: ColumnMapping | None = None,
-    thresholds: tuple[float, float] = DEFAULT_THRESHOLDS, settings: dict | None = None,
+    thresholds: tuple[float, float] | None = None, settings: dict | None = None,
+    targets: Targets | None = None, encoding: str = "utf-8", right_encoding: str | None = None,
+    min_dates: float = sources.MIN_DATES,
 ) -> dict:
     """Dedupe one table (`right` None) or link two (e.g. an exclusion list against the
-    registry). Tables are pandas frames, Parquet/CSV paths or names of relations in `con`;
-    each gets its own mapping (`right_mapping` defaults to `mapping`). Writes the same files
-    as `deduplicate`; unique ids of linked tables are prefixed 'l:'/'r:' in the outputs."""
-    _register(con, "link_left_raw", left)
-    if right is None:
-        return run_linkage(con, "link_left_raw", mapping, Path(out_dir), settings, thresholds)
-    _register(con, "link_right_raw", right)
-    return run_linkage(con, "link_left_raw", mapping, Path(out_dir), settings, thresholds,
-                       right=("link_right_raw", right_mapping or mapping))
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: Any) -> None:
-    if isinstance(table, pd.DataFrame):
-        con.register(f"{name}_df", table)
-        con.execute(f"create or replace temp view {name} as select * from {name}_df")
-        return
-    text = str(table)
-    if text.endswith((".parquet", ".csv")) or "/" in text:
-        reader = "read_csv_auto" if text.endswith(".csv") else "read_parquet"
-        con.execute(f"create or replace temp view {name} as select * from {reader}('{text}')")
-    else:
-        con.execute(f"create or replace temp view {name} as select * from {text}")
+    registry). Tables are pandas frames, Parquet/CSV paths (CSV in `encoding`, the right one
+    in `right_encoding`, default the same) or names of relations in `con`; each gets its own
+    mapping (`right_mapping` defaults to `mapping`). Each table is checked first
+    (`linkage.sources.check`: a LinkInputError names the file, column and rows; birth dates
+    that do not fit the format are refused below `min_dates` of the dates given, else left
+    empty and reported in `notes`). Bands as in `deduplicate`. Writes the same files as
+    `deduplicate`; a link's pairs carry left_id and right_id, its clusters side ('left' or
+    'right') and id, in the tables' own ids."""
+    out_dir = Path(out_dir)
+    given = [("left", left, mapping, encoding)]
+    if right is not None:
+        given.append(("right", right, right_mapping or mapping, right_encoding or encoding))
+    sides, mappings, notes = sources.prepare(con, given, min_dates)
+    if right is None and sides[0].records < 2:
+        raise sources.too_few(sides[0])
+    other = (sides[1].name, mappings[1]) if right is not None else None
+    try:
+        result = run_linkage(con, sides[0].name, mappings[0], out_dir, settings, thresholds,
+                             right=other, targets=targets)
+    except (EMTrainingException, ZeroDivisionError):
+        if settings:
+            raise
+        raise sources.untrainable(sides) from None
+    if right is not None:
+        sources.own_ids(con, out_dir, sides[0], sides[1], PAIRS_FILE, CLUSTERS_FILE)
+    return {**result, "notes": [{"id": n.id, "en": n.en} for n in notes]}
 
 
 def run_linkage(
     con: duckdb.DuckDBPyConnection, source: str, mapping: ColumnMapping, out_dir: Path,
     settings: dict | str | Path | None = None,
-    thresholds: tuple[float, float] = DEFAULT_THRESHOLDS, decided: Decided | None = None,
+    thresholds: tuple[float, float] | None = None, decided: Decided | None = None,
     right: tuple[str, ColumnMapping] | None = None, hold_distinct_ids: bool = False,
+    targets: Targets | None = None,
 ) -> dict:
     """The engine on DuckDB: standardise, train or load the model, score, band, cluster."""
-    lo, hi = _check_thresholds(thresholds)
+    fixed = _check_thresholds(thresholds)
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = _standardise(con, source, mapping, right)
     db = DuckDBAPI(connection=con)
@@ -128,20 +143,35 @@ def run_linkage(
         linker = Linker(inputs if right else inputs[0], trained, log_level=logging.ERROR)
     model = linker.misc.save_model_to_json(str(out_dir / MODEL_FILE), overwrite=True)
     comparisons = count_comparisons(linker, _scalar(con, f"select count(*) from {tables[0]}"))
-    predicted = linker.inference.predict(threshold_match_probability=min(KEEP_ABOVE, lo))
-    counts = write_outputs(con, predicted.physical_name, tables, out_dir, lo, hi, decided, db,
-                           _id_type(con, tables[0]), hold_distinct_ids)
+    predicted = linker.inference.predict(threshold_match_probability=keep_above(fixed))
+    counts = write_outputs(con, predicted.physical_name, tables, out_dir, fixed, targets,
+                           decided, db, _id_type(con, tables[0]), hold_distinct_ids)
     return {"comparisons": comparisons, "records": _count_records(con, tables),
-            "model_trained": not settings, "thresholds": [lo, hi], **counts,
+            "model_trained": not settings, **counts,
             "model": {"probability_two_random_records_match":
                       model["probability_two_random_records_match"]}}
 
 
-def _check_thresholds(thresholds: tuple[float, float]) -> tuple[float, float]:
+def _check_thresholds(thresholds: tuple[float, float] | None) -> tuple[float, float] | None:
+    if thresholds is None:
+        return None
     lo, hi = (float(t) for t in thresholds)
     if not 0 < lo <= hi <= 1:
         raise ValueError(f"thresholds must satisfy 0 < lo <= hi <= 1, got {thresholds}")
     return lo, hi
+
+
+def keep_above(thresholds: tuple[float, float] | None) -> float:
+    """The match probability below which predictions are dropped."""
+    return min(KEEP_ABOVE, thresholds[0]) if thresholds else KEEP_ABOVE
+
+
+def band_fields(report: dict) -> dict:
+    """What a run records of its bands: the two cut-offs on match probability among the
+    counts, the whole report (targets, expected precision and recall) as metrics."""
+    return {"thresholds": [report["review"]["from_probability"],
+                           report["match"]["from_probability"]],
+            "metrics": {"bands": report}}
 
 
 def _standardise(con: duckdb.DuckDBPyConnection, source: str, mapping: ColumnMapping,
@@ -224,18 +254,26 @@ def pairs_sql(columns: list[str], predictions: str, id_type: str) -> str:
             f"match_probability, match_weight{sides}{gammas} from {predictions}")
 
 
+def held_sql(columns: list[str], hold_distinct_ids: bool) -> str:
+    """SQL condition on a scored pair that keeps it out of the match band.
+
+    With `hold_distinct_ids` (the registry, whose ID is the NIK: one per person, issued by
+    Dukcapil), two records carrying two different NIKs are never merged by the model alone,
+    however alike the rest: namesakes born the same day in the same kecamatan are common at
+    national scale, and a false merge deactivates a real person. A clerk decides. Outside
+    lists keep it off: their ID numbers carry typos (FEBRL's soc_sec_id does)."""
+    return ("(coalesce(gamma_id_number, -1) = 0)"
+            if hold_distinct_ids and "gamma_id_number" in columns else "false")
+
+
 def banding_sql(scored: str, columns: list[str], decided: str, lo: float, hi: float,
                 hold_distinct_ids: bool = False) -> str:
-    """Pairs with their band; a clerical decision wins over the model (and a decided pair
-    missing from this run's predictions is added), so a decided pair is never 'review'."""
+    """Pairs with their band: match from match weight `hi`, review from weight `lo`
+    (`linkage.bands.model_band_sql`, pairs of `held_sql` held back). A clerical decision wins
+    over the model (and a decided pair missing from this run's predictions is added), so a
+    decided pair is never 'review'."""
     carried = "".join(f", s.{c}" for c in columns if c not in ("member_id_l", "member_id_r"))
-    # With `hold_distinct_ids` (the registry, whose ID is the NIK: one per person, issued by
-    # Dukcapil), two records carrying two different NIKs are never merged by the model alone,
-    # however alike the rest: namesakes born the same day in the same kecamatan are common at
-    # national scale, and a false merge deactivates a real person. A clerk decides. Outside
-    # lists keep it off: their ID numbers carry typos (FEBRL's soc_sec_id does).
-    distinct_ids = ("coalesce(gamma_id_number, -1) = 0"
-                    if hold_distinct_ids and "gamma_id_number" in columns else "false")
+    model_band = bands.model_band_sql(lo, hi, held_sql(columns, hold_distinct_ids))
     return f"""
         with scored as ({scored}), joined as (
             select coalesce(s.member_id_l, d.id_l) as member_id_l,
@@ -247,9 +285,7 @@ def banding_sql(scored: str, columns: list[str], decided: str, lo: float, hi: fl
         )
         select *, case when decision = 'same' then 'match'
                        when decision = 'different' then 'non_match'
-                       when match_probability >= {hi} and not {distinct_ids} then 'match'
-                       when match_probability >= {lo} then 'review'
-                       else 'non_match' end as band
+                       else {model_band} end as band
         from joined"""
 
 
@@ -277,8 +313,9 @@ def decided_rows(decided: Decided | None) -> list[tuple]:
 
 
 def _id_type(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    return _scalar(con, f"select data_type from information_schema.columns "
-                        f"where table_name = '{table}' and column_name = 'unique_id'")
+    return con.execute("select data_type from information_schema.columns "
+                       "where table_name = ? and column_name = 'unique_id'",
+                       [table]).fetchall()[0][0]
 
 
 def _decided_table(con: duckdb.DuckDBPyConnection, decided: Decided | None, id_type: str
@@ -293,35 +330,38 @@ def _decided_table(con: duckdb.DuckDBPyConnection, decided: Decided | None, id_t
 
 def write_outputs(
     con: duckdb.DuckDBPyConnection, predictions: str, tables: list[str], out_dir: Path,
-    lo: float, hi: float, decided: Decided | None, db: Any = None, id_type: str = "BIGINT",
-    hold_distinct_ids: bool = False,
+    thresholds: tuple[float, float] | None, targets: Targets | None, decided: Decided | None,
+    db: Any = None, id_type: str = "BIGINT", hold_distinct_ids: bool = False,
 ) -> dict:
-    """Band the scored pairs, apply clerical decisions, cluster the match band and write the
-    Parquet outputs."""
+    """Choose the bands (`linkage.bands.choose`), band the scored pairs, apply clerical
+    decisions, cluster the match band and write the Parquet outputs."""
     _decided_table(con, decided, id_type)
     scored = pairs_sql(con.sql(f"select * from {predictions} limit 0").columns, predictions,
                        id_type)
     columns = con.sql(f"select * from ({scored}) limit 0").columns
+    report = bands.choose(lambda sql: con.execute(sql).fetchall(), f"({scored}) as scored",
+                          held_sql(columns, hold_distinct_ids), thresholds, targets)
+    lo, hi = bands.weights_of(report)
     con.execute(f"create or replace temp table dedup_pairs as "
                 f"{banding_sql(scored, columns, 'dedup_decided', lo, hi, hold_distinct_ids)}")
     con.execute(f"copy (select * from dedup_pairs order by member_id_l, member_id_r) "
-                f"to '{out_dir / PAIRS_FILE}' (format parquet)")
+                f"to {literal(out_dir / PAIRS_FILE)} (format parquet)")
     clusters = cluster_match_band(con, tables, db or DuckDBAPI(connection=con))
     con.execute(f"copy (select * from {clusters} order by cluster_id, member_id) "
-                f"to '{out_dir / CLUSTERS_FILE}' (format parquet)")
-    return output_counts(out_dir)
+                f"to {literal(out_dir / CLUSTERS_FILE)} (format parquet)")
+    return {**output_counts(out_dir), **band_fields(report)}
 
 
 def output_counts(out_dir: Path) -> dict:
     """Counts of the written pairs and clusters (read back from the Parquet files)."""
     con = duckdb.connect()
     try:
-        pairs = f"read_parquet('{out_dir / PAIRS_FILE}')"
+        pairs = f"read_parquet({literal(out_dir / PAIRS_FILE)})"
         bands = dict(con.execute(f"select band, count(*) from {pairs} group by band").fetchall())
         decided = _scalar(con, f"select count(*) from {pairs} where decision is not null")
         clusters, members = con.execute(
             f"select count(distinct cluster_id), count(*) "
-            f"from read_parquet('{out_dir / CLUSTERS_FILE}')").fetchall()[0]
+            f"from read_parquet({literal(out_dir / CLUSTERS_FILE)})").fetchall()[0]
     finally:
         con.close()
     return {"pairs": sum(bands.values()), "match": bands.get("match", 0),

@@ -8,8 +8,8 @@ Standard columns: unique_id, full_name, given_name, surname, name_prefix, birth_
 'YYYY-MM-DD'), birth_date_swapped (day and month exchanged), birth_year, birth_date_sex,
 sex ('M'/'F'), id_number, postcode, street, village, district, regency, state, birth_place."""
 
-# ruff: noqa: S608 -- SQL text is built from table names and paths this code chooses and from
-# column names of a mapping the operator gives; values never go into it.
+# ruff: noqa: S608 -- SQL text is built from table names this code chooses; the operator's
+# column names and date format reach it only through kesos.sql.identifier and literal.
 
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -18,13 +18,23 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
+from kesos.sql import DUCKDB, SPARK, identifier, literal
+
 ROLES = ("unique_id", "full_name", "given_name", "surname", "birth_date", "sex", "id_number",
          "postcode", "street", "village", "district", "regency", "state", "birth_place")
 PLACE_ROLES = ("postcode", "street", "village", "district", "regency", "state", "birth_place")
 
 
 class MappingError(ValueError):
-    """A mapping that names an unknown role or misses the columns the engine needs."""
+    """A mapping that names an unknown role or misses the columns the engine needs, with the
+    reason in Indonesian and English."""
+
+    def __init__(self, id_: str, en: str):
+        super().__init__(en)
+        self.id, self.en = id_, en
+
+    def message(self, lang: str = "id") -> str:
+        return self.id if lang == "id" else self.en
 
 
 @dataclass(frozen=True)
@@ -39,11 +49,15 @@ class ColumnMapping:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.columns) - set(ROLES))
         if unknown:
-            raise MappingError(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(ROLES)}")
+            raise MappingError(
+                f"peran tidak dikenal: {', '.join(unknown)}; yang dikenal: {', '.join(ROLES)}",
+                f"unknown role(s): {', '.join(unknown)}; known: {', '.join(ROLES)}")
         if "unique_id" not in self.columns:
-            raise MappingError("the mapping needs a unique_id column")
+            raise MappingError("Pemetaan perlu kolom unique_id (id setiap data).",
+                               "The mapping needs a unique_id column (each record's id).")
         if not ({"full_name", "given_name", "surname"} & set(self.columns)):
-            raise MappingError("the mapping needs a name (full_name or given_name/surname)")
+            raise MappingError("Pemetaan perlu nama (full_name, atau given_name/surname).",
+                               "The mapping needs a name (full_name or given_name/surname).")
 
     @classmethod
     def of(cls, birth_date_format: str | None = None, **roles: str | tuple[str, ...]
@@ -57,9 +71,14 @@ class ColumnMapping:
         roles: dict[str, tuple[str, ...]] = {}
         for item in filter(None, (part.strip() for part in text.split(","))):
             source, sep, role = item.partition("=")
-            if not sep or not source.strip() or not role.strip():
-                raise MappingError(f"mapping item {item!r} is not column=role")
-            roles[role.strip()] = tuple(c.strip() for c in source.split("+"))
+            columns = tuple(c.strip() for c in source.split("+"))
+            if not sep or not all(columns) or not role.strip():
+                raise MappingError(f"Bagian pemetaan {item!r} bukan kolom=peran.",
+                                   f"Mapping item {item!r} is not column=role.")
+            if role.strip() in roles:
+                raise MappingError(f"Peran {role.strip()} dipetakan dua kali.",
+                                   f"Role {role.strip()} is mapped twice.")
+            roles[role.strip()] = columns
         return cls(roles, birth_date_format)
 
     @property
@@ -73,8 +92,7 @@ class ColumnMapping:
 
 def _q(column: str, dialect: str) -> str:
     """A quoted identifier: "x" in DuckDB, `x` in Spark (where "x" is a string)."""
-    mark = "`" if dialect == "spark" else '"'
-    return mark + column.replace(mark, mark * 2) + mark
+    return identifier(column, SPARK if dialect == "spark" else DUCKDB)
 
 
 def _text(mapping: ColumnMapping, role: str, dialect: str) -> str:
@@ -104,11 +122,11 @@ def _iso_date(mapping: ColumnMapping, dialect: str) -> str:
     raw = _q(mapping.columns["birth_date"][0], dialect)
     fmt = mapping.birth_date_format
     if dialect == "duckdb":
-        parsed = (f"try_strptime(cast({raw} as string), '{fmt}')" if fmt
+        parsed = (f"try_strptime(cast({raw} as string), {literal(fmt)})" if fmt
                   else f"try_cast({raw} as date)")
         return f"strftime({parsed}, '%Y-%m-%d')"
-    parsed = (f"try_to_timestamp(cast({raw} as string), '{_java_format(fmt)}')" if fmt
-              else f"try_cast({raw} as date)")
+    parsed = (f"try_to_timestamp(cast({raw} as string), {literal(_java_format(fmt), SPARK)})"
+              if fmt else f"try_cast({raw} as date)")
     return f"date_format({parsed}, 'yyyy-MM-dd')"
 
 

@@ -117,6 +117,10 @@ def matching_step(ctx: StepContext) -> dict:
 
 
 def dedup_step(ctx: StepContext) -> dict:
+    """Params: fixed `thresholds` [lo, hi] on match probability, else the bands are derived
+    from the model for the targets `match_precision` and `review_recall` (defaults in
+    linkage.bands); the bands chosen are recorded in the step's metrics."""
+    from linkage.bands import Targets
     from linkage.dedup import deduplicate
 
     options = _spark(ctx)
@@ -124,6 +128,9 @@ def dedup_step(ctx: StepContext) -> dict:
         options["members_path"] = str(ctx.snapshot_dir / "members")
     if "thresholds" in ctx.params:
         options["thresholds"] = tuple(ctx.params["thresholds"])
+    targets = {k: ctx.params[k] for k in ("match_precision", "review_recall") if k in ctx.params}
+    if targets:
+        options["targets"] = Targets(**targets)
     return deduplicate(ctx.con, ctx.out_dir, settings=ctx.params.get("dedup_model"),
                        decided=ctx.runtime.get("decided"), **options)
 
@@ -390,13 +397,15 @@ def _runtime() -> dict:
 
 def run_pipeline(snapshot=None, *, synth_dir: Path | None = None, parameters: dict | None = None,
                  steps: Mapping[str, Step] | None = None, only: Iterable[str] = (),
-                 resume=None, actor=None, progress: bool = False):
+                 resume=None, actor=None, progress: bool = False,
+                 on_step_change: Callable[[Any, StepRecord], None] | None = None):
     """Run (or, with `resume=<PipelineRun>`, resume) the pipeline and record it.
 
     Without a snapshot, one is taken from the database (or from `synth_dir`) as the run's
     first step. `steps` replaces the batch steps (tests); the write-back step always
     follows them. Returns the PipelineRun (state done or failed); a failed step's error is
-    raised after it is recorded."""
+    raised after it is recorded. `on_step_change(run, step)` hears of every step's start and
+    end (the job page follows the run through it)."""
     from django.utils import timezone
 
     from .models import PipelineRun, PipelineStep
@@ -442,6 +451,8 @@ def run_pipeline(snapshot=None, *, synth_dir: Path | None = None, parameters: di
             counts=step.counts, metrics=step.metrics, output_dir=step.output_dir,
             error=step.error, started_at=_parse(step.started_at),
             finished_at=_parse(step.finished_at))
+        if on_step_change is not None:
+            on_step_change(run, step)
 
     run.state, run.finished_at = PipelineRun.State.RUNNING, None
     run.save(update_fields=["state", "finished_at"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import policy
 from audit import services as audit
+from kesos.sql import literal
 
 from .models import ReviewPair
 
@@ -31,11 +32,11 @@ def load_review_band(pairs_file: Path, run_ref: str, ctx: audit.Context) -> int:
     Returns the number of pairs added."""
     con = duckdb.connect()
     try:
-        columns = con.sql(f"select * from '{pairs_file}' limit 0").columns
+        columns = con.sql(f"select * from {literal(pairs_file)} limit 0").columns
         gammas = [c for c in columns if c.startswith("gamma_")]
         rows = con.execute(
             f"select member_id_l, member_id_r, match_probability, match_weight, region_l, "
-            f"region_r{''.join(', ' + g for g in gammas)} from '{pairs_file}' "
+            f"region_r{''.join(', ' + g for g in gammas)} from {literal(pairs_file)} "
             f"where band = 'review' and decision is null order by member_id_l, member_id_r"
         ).fetchall()
     finally:

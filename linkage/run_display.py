@@ -1,6 +1,8 @@
 """How a run's steps read on its page: translated step names and the counts each step
 recorded as labelled, humanised figures. Model internals (blocking rules, thresholds,
-parameters) go to a technical block; server paths are never shown."""
+parameters) go to a technical block; server paths are never shown. The dedup bands (where
+each starts, expected precision and recall) read as a table on the page and as lines in the
+commands' output."""
 
 from datetime import date
 
@@ -9,6 +11,9 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .bands import BANDS
 
 STEP_LABELS = {
     "snapshot": _("Snapshot"),
@@ -103,8 +108,77 @@ def figures(counts: dict, prefix: str = "") -> tuple[list[dict], list[dict]]:
 def steps_for_display(steps) -> list[dict]:
     rows = []
     for step in steps:
+        metrics = dict(step.metrics or {})
+        bands = metrics.pop("bands", None)
         shown, technical = figures(step.counts)
-        metrics_shown, metric_technical = figures(step.metrics)
+        metrics_shown, metric_technical = figures(metrics)
         rows.append({"step": step, "label": step_label(step.name), "figures": shown,
-                     "technical": technical + metrics_shown + metric_technical})
+                     "technical": technical + metrics_shown + metric_technical,
+                     "bands": band_rows(bands) if bands else [],
+                     "bands_basis": bands_basis(bands) if bands else ""})
     return rows
+
+
+# --- dedup bands (linkage.bands.report) -------------------------------------------------------
+
+BAND_LABELS = {"match": _("Match"), "review": _("To review"), "non_match": _("Non-match")}
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else floatformat(value, 4)
+
+
+def _start(band: dict | None) -> str:
+    if band is None:
+        return str(_("below the review band"))
+    if band["from_weight"] is None:
+        return str(_("none: the model merges no pair"))
+    p = band["from_probability"]
+    return str(_("from weight %(weight)s (probability %(probability)s)") % {
+        "weight": floatformat(band["from_weight"], 2),
+        "probability": floatformat(p, 4) if p < 0.99995 else f"> {floatformat(0.9999, 4)}"})
+
+
+def band_rows(bands: dict) -> list[dict]:
+    """One row per band: where it starts, pairs, expected true pairs, expected precision and
+    expected recall."""
+    return [{"band": name, "label": str(BAND_LABELS[name]),
+             "start": _start(bands[name] if name != "non_match" else None),
+             "pairs": intcomma(bands[name]["pairs"]),
+             "expected_true_pairs": floatformat(bands[name]["expected_true_pairs"], 1),
+             "expected_precision": _share(bands[name]["expected_precision"]),
+             "expected_recall": _share(bands[name]["expected_recall"])} for name in BANDS]
+
+
+def bands_basis(bands: dict) -> str:
+    """How the bands were set: derived for the targets (and whether the model expects them
+    met), or fixed thresholds."""
+    if not bands["derived"]:
+        return str(_("Fixed thresholds given for this run."))
+    targets = bands["targets"]
+    recall = sum(bands[b]["expected_recall"] or 0 for b in ("match", "review"))
+    text = str(_("Derived from the model: expected precision of the match band at least "
+                 "%(precision)s, expected recall of the match and review bands together at "
+                 "least %(recall)s (expected: %(expected)s).") % {
+        "precision": floatformat(targets["match_precision"], 4),
+        "recall": floatformat(targets["review_recall"], 4),
+        "expected": floatformat(recall, 4)})
+    if recall < targets["review_recall"] - 1e-9:
+        text += " " + str(_("The recall target is not met: the model expects true pairs "
+                            "among pairs it finds more likely different than the same."))
+    return text
+
+
+def band_lines(bands: dict) -> list[str]:
+    """The bands as lines of text for the commands."""
+    lines = [str(_("Bands: %(basis)s") % {"basis": bands_basis(bands)})]
+    for name, row in zip(BANDS, band_rows(bands), strict=True):
+        lines.append(ngettext(
+            "  %(band)s %(start)s: %(pairs)s pair, expected true pairs %(true)s, expected "
+            "precision %(precision)s, expected recall %(recall)s",
+            "  %(band)s %(start)s: %(pairs)s pairs, expected true pairs %(true)s, expected "
+            "precision %(precision)s, expected recall %(recall)s", bands[name]["pairs"]) % {
+            "band": row["label"], "start": row["start"], "pairs": row["pairs"],
+            "true": row["expected_true_pairs"], "precision": row["expected_precision"],
+            "recall": row["expected_recall"]})
+    return lines

@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kesos.sql import literal
 from synth.generate import SCHEMAS
 
 TABLES = ("households", "families", "members")
@@ -102,10 +103,10 @@ def connect(snapshot, con: duckdb.DuckDBPyConnection | None = None
     for table in TABLES:
         files = sorted((directory / table).glob("province=*/*.parquet"))
         if files:
+            pattern = literal(f"{directory / table}/province=*/*.parquet")
             con.execute(
                 f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet("
-                f"'{directory / table}/province=*/*.parquet', hive_partitioning = true, "
-                "hive_types = {'province': VARCHAR})")
+                f"{pattern}, hive_partitioning = true, hive_types = {{'province': VARCHAR}})")
         else:  # an empty table leaves no partition folder; keep the view's columns
             select = ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in columns(table))
             con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {select}, "
@@ -138,7 +139,7 @@ def _write_partitioned(con: duckdb.DuckDBPyConnection, table: str, source: str,
     select = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns(table))
     con.execute(
         f"COPY (SELECT {select}, province FROM {source}) "
-        f"TO '{out / table}' (FORMAT parquet, PARTITION_BY (province), "
+        f"TO {literal(out / table)} (FORMAT parquet, PARTITION_BY (province), "
         "FILENAME_PATTERN 'part-{i}', COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
 
 
@@ -178,8 +179,8 @@ def _count_rows(con: duckdb.DuckDBPyConnection, staging: Path) -> dict[str, int]
     rows = {}
     for table in TABLES:
         if any((staging / table).glob("province=*/*.parquet")):
-            rows[table] = con.execute(
-                f"SELECT count(*) FROM read_parquet('{staging / table}/*/*.parquet')").fetchone()[0]
+            files = literal(f"{staging / table}/*/*.parquet")
+            rows[table] = con.execute(f"SELECT count(*) FROM read_parquet({files})").fetchone()[0]
         else:
             rows[table] = 0
     return rows
@@ -224,7 +225,7 @@ def write_snapshot(root: Path, name: str | None, source: str, source_ref: str,
 def fill_from_synth(synth_dir: Path) -> Callable[[duckdb.DuckDBPyConnection, Path], None]:
     """Everyone in a synth registry is active; province comes from the village code."""
     def fill(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
-        src = {t: f"read_parquet('{Path(synth_dir) / f'{t}.parquet'}')" for t in TABLES}
+        src = {t: f"read_parquet({literal(Path(synth_dir) / f'{t}.parquet')})" for t in TABLES}
         status = "'active' AS status, '' AS inactive_reason"
         con.execute(f"CREATE OR REPLACE TEMP VIEW src_households AS SELECT *, {status}, "
                     f"substr(village_code, 1, 2) AS province FROM {src['households']}")
@@ -324,7 +325,7 @@ def _fill_from_sqlite(tick: Callable[[str, int], None]):
                         [pa.array(v, type=f.type) for v, f in zip(values, schema, strict=True)],
                         schema=schema))
                     tick(table, len(rows))
-            _write_partitioned(con, table, f"read_parquet('{raw}')", staging)
+            _write_partitioned(con, table, f"read_parquet({literal(raw)})", staging)
             raw.unlink()
     return fill
 
@@ -344,7 +345,7 @@ def _fill_from_postgresql(tick: Callable[[str, int], None]):
                         out.write(chunk)
                         tick(table, bytes(chunk).count(b"\n"))
             types = ", ".join(f"'{n}': '{t}'" for n, t in _raw_columns(table))
-            source = (f"read_csv('{csv}', header = false, columns = {{{types}}}, "
+            source = (f"read_csv({literal(csv)}, header = false, columns = {{{types}}}, "
                       "auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
                       "allow_quoted_nulls = false)")
             if csv.stat().st_size:

@@ -27,20 +27,26 @@ from typing import Any
 
 import duckdb
 
+from kesos.sql import literal
+
+from . import bands
+from .bands import Targets
 from .dedup import (
     CLUSTERS_FILE,
-    KEEP_ABOVE,
     MODEL_FILE,
     PAIRS_FILE,
     REGISTRY_MAPPING,
     Decided,
     _check_thresholds,
     _with_parameters,
+    band_fields,
     banding_sql,
     clusters_sql,
     count_comparisons,
     decided_rows,
     edges_sql,
+    held_sql,
+    keep_above,
     output_counts,
     pairs_sql,
     registry_source_sql,
@@ -77,9 +83,9 @@ def spark_session(master: str = "local[2]", config: dict[str, str] | None = None
 
 def deduplicate_spark(
     con: duckdb.DuckDBPyConnection | None, out_dir: Path | str,
-    settings: dict | str | Path | None = None, thresholds: tuple[float, float] = (0.5, 0.9999),
+    settings: dict | str | Path | None = None, thresholds: tuple[float, float] | None = None,
     decided: Decided | None = None, spark: Any = None, members_path: str | None = None,
-    checkpoint_dir: str | None = None,
+    checkpoint_dir: str | None = None, targets: Targets | None = None,
 ) -> dict:
     """`linkage.dedup.deduplicate` on Spark. Members come from `members_path` (a snapshot's
     members/ folder or any Parquet with the members columns and `status`), else from `con`'s
@@ -89,7 +95,7 @@ def deduplicate_spark(
     from splink import Linker, SparkAPI
     from splink.clustering import cluster_pairwise_predictions_at_threshold
 
-    lo, hi = _check_thresholds(thresholds)
+    fixed = _check_thresholds(thresholds)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     spark = spark or spark_session()
@@ -116,12 +122,15 @@ def deduplicate_spark(
     (out_dir / MODEL_FILE).write_text(json.dumps(model, indent=2))
     comparisons = count_comparisons(linker, records)
 
-    predicted = linker.inference.predict(threshold_match_probability=min(KEEP_ABOVE, lo))
+    predicted = linker.inference.predict(threshold_match_probability=keep_above(fixed))
     predictions = predicted.physical_name
     spark.createDataFrame(decided_rows(decided), "id_l bigint, id_r bigint, same boolean") \
         .createOrReplaceTempView("dedup_decided")
     scored = pairs_sql(spark.table(predictions).columns, predictions, "bigint")
     columns = spark.sql(scored).columns
+    report = bands.choose(lambda sql: [tuple(r) for r in spark.sql(sql).collect()],
+                          f"({scored}) as scored", held_sql(columns, True), fixed, targets)
+    lo, hi = bands.weights_of(report)
     pairs = spark.sql(banding_sql(scored, columns, "dedup_decided", lo, hi,
                                   hold_distinct_ids=True)).persist()
     pairs.createOrReplaceTempView("dedup_pairs")
@@ -134,7 +143,7 @@ def deduplicate_spark(
     _write_single_parquet(pairs.orderBy("member_id_l", "member_id_r"), out_dir / PAIRS_FILE)
     _write_single_parquet(clusters.orderBy("cluster_id", "member_id"), out_dir / CLUSTERS_FILE)
     return {"engine": "spark", "comparisons": comparisons, "records": records,
-            "model_trained": not settings, "thresholds": [lo, hi], **output_counts(out_dir),
+            "model_trained": not settings, **output_counts(out_dir), **band_fields(report),
             "model": {"probability_two_random_records_match":
                       model["probability_two_random_records_match"]}}
 
@@ -142,7 +151,7 @@ def deduplicate_spark(
 def _export_members(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Path:
     path = out_dir / "spark_input" / "members.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy (select * from members) to '{path}' (format parquet)")
+    con.execute(f"copy (select * from members) to {literal(path)} (format parquet)")
     return path
 
 
@@ -152,8 +161,8 @@ def _write_single_parquet(frame: Any, path: Path) -> None:
     frame.write.mode("overwrite").parquet(str(parts))
     con = duckdb.connect()
     try:
-        con.execute(f"copy (select * from read_parquet('{parts}/*.parquet')) "
-                    f"to '{path}' (format parquet)")
+        con.execute(f"copy (select * from read_parquet({literal(f'{parts}/*.parquet')})) "
+                    f"to {literal(path)} (format parquet)")
     finally:
         con.close()
     shutil.rmtree(parts)

@@ -2,20 +2,23 @@
 
 The member is looked up within the token user's region (a NIK elsewhere answers 404, with no
 hint it exists); the lookup is an audited read (source 'api'). The answer carries the masked
-NIK, the household id and region, never the name: per program the decision now with its
-clauses (id, words and outcome label in Indonesian and English, values named as in the rule
-language), the row in the KPM list in force, and the members no program considered (deceased,
-inactive). A malformed NIK is a 422 naming the field."""
+NIK, the household id and region, never the name: per program the decision by the current
+data (on the first day of the period of its KPM list in force) with its clauses (id, words and
+outcome label in Indonesian and English, values named as in the rule language), the row in the
+KPM list in force, and the members no program considered (deceased, inactive). A malformed NIK
+is a 422 naming the field."""
 
 from dataclasses import replace
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
+from pydantic import WithJsonSchema
 
-from accounts.api_auth import AUTH_ERRORS, ApiError
 from audit import services as audit
+from kesos.api_contract import errors, invalid
 from kesos.i18n import content_language
 from registry import identity
 from registry import selectors as registry_selectors
@@ -30,6 +33,11 @@ from .models import Enrollment
 router = Router(tags=["programs"])
 LOOKUP_REASON = "programs: NIK lookup"
 SHAPE_PROBLEMS = ("non_digit", "length")
+# What the lookup accepts: 16 digits, with the spaces, dots and dashes a clerk may type. The
+# document states it; the view checks it itself, to name the problem in the NIK's own words.
+NIK_PATH = WithJsonSchema({"type": "string", "pattern": r"^[ .-]*([0-9][ .-]*){16}$",
+                           "example": "3201011208850003",
+                           "description": "16 digits; spaces, dots and dashes are ignored"})
 
 
 class TextOut(Schema):
@@ -67,6 +75,9 @@ class ProgramOut(Schema):
     name: str
     unit: Literal["household", "person"]
     rule_version: int
+    as_of: date = Field(
+        ..., description="The day decided for (ages, KPM lists read): the first day of the "
+                         "period of the program's KPM list in force, or today without one")
     decision: Literal["eligible", "not_eligible", "not_assessed"]
     reason: ClauseOut | None = Field(None, description="The clause that decided against")
     segment: int | None
@@ -100,15 +111,6 @@ class NikProgramsOut(Schema):
                          "by the civil-registry match, or inactive in DTKS")
 
 
-class NikErrorItem(Schema):
-    loc: list[str]
-    msg: str
-
-
-class NikErrorOut(Schema):
-    detail: list[NikErrorItem]
-
-
 def _clause(result: ClauseResult) -> dict:
     line_id, line_en = clause_lines(result, "id"), clause_lines(result, "en")
     return {"id": line_id["id"], "kind": line_id["kind"],
@@ -128,7 +130,7 @@ def _not_considered(member: Member) -> list[dict]:
 def _shape_errors(nik: str, lang: str) -> list[dict]:
     """A NIK that is not 16 digits, as a validation error naming the field."""
     problems = identity.parse_nik(nik).problems
-    return [{"loc": ["path", "nik"], "msg": identity.message(p, lang)}
+    return [{"loc": ["path", "nik"], "msg": identity.message(p, lang), "type": f"nik_{p.code}"}
             for p in problems if p.code in SHAPE_PROBLEMS]
 
 
@@ -151,7 +153,7 @@ def _programs(member: Member) -> list[dict]:
         against = next((r for r in d.clauses if r.clause.id == d.reason), None)
         out.append({
             "code": item.program.code, "name": item.program.name, "unit": item.program.unit,
-            "rule_version": item.rule_version, "decision": d.decision,
+            "rule_version": item.rule_version, "as_of": item.as_of, "decision": d.decision,
             "reason": _clause(against) if against else None,
             "segment": d.segment if d.decision == "eligible" else None,
             "amount": d.amount if d.decision == "eligible" else 0,
@@ -161,17 +163,17 @@ def _programs(member: Member) -> list[dict]:
     return out
 
 
-@router.get("/programs/nik/{nik}",
-            response={200: NikProgramsOut, **AUTH_ERRORS, 404: ApiError, 422: NikErrorOut})
-def programs_of_nik(request: HttpRequest, nik: str):
+@router.get("/programs/nik/{nik}", response={200: NikProgramsOut, **errors(401, 403, 404, 422)})
+def programs_of_nik(request: HttpRequest, nik: Annotated[str, Path(...), NIK_PATH]):
     """Which programs the person with this NIK is in, and why: each active program's decision
-    now, clause by clause, the row in its KPM list in force, and the household's members no
-    program considered (deceased, inactive). A NIK that is not 16 digits answers 422 naming
-    the field (messages follow Accept-Language); the person must live in the token user's
-    region (else 404). The lookup is recorded in the audit log (source 'api')."""
-    errors = _shape_errors(nik, content_language())
-    if errors:
-        return Status(422, {"detail": errors})
+    by the current data on `as_of`, clause by clause, the row in its KPM list in force, and
+    the household's members no program considered (deceased, inactive). A NIK that is not 16
+    digits answers 422 naming the field (messages follow Accept-Language); the person must
+    live in the token user's region (else 404). The lookup is recorded in the audit log
+    (source 'api')."""
+    problems = _shape_errors(nik, content_language())
+    if problems:
+        return Status(422, invalid(problems))
     digits = identity.normalize_digits(nik)
     member = (registry_selectors.members_for(request.user).filter(nik=digits)
               .select_related("household", "household__village")

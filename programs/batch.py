@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from kesos.sql import literal
+
 from .attributes import PERSON
 from .compile import ELIGIBLE, RuleSetSpec, columns_read, decision_sql
 from .targeting import households_from_people_sql, members_from_people_sql, person_sql
@@ -118,7 +120,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, runs: list[ProgramRun], out_dir: Pa
         decided = f"decided_{_ident(run.code)}"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {decided} AS "
                     + decision_sql(run.spec, view, key_of(run.spec.unit)))
-        con.execute(f"COPY ({ranked_sql(run, decided)}) TO '{path}' "
+        con.execute(f"COPY ({ranked_sql(run, decided)}) TO {literal(path)} "
                     "(FORMAT parquet, COMPRESSION zstd)")
         con.execute(f"DROP TABLE {decided}")
         results[run.code] = {"seconds": round(time.perf_counter() - started, 3),
@@ -130,7 +132,7 @@ def summary(con: duckdb.DuckDBPyConnection, path: Path) -> dict:
     """Counts by decision, by reason, by status, and the cost per period of the enrolled."""
     rows = con.execute(f"SELECT decision, reason, status, count(*), "
                        f"sum(CASE WHEN status = 'enrolled' THEN amount ELSE 0 END) "
-                       f"FROM '{path}' GROUP BY ALL").fetchall()
+                       f"FROM {literal(path)} GROUP BY ALL").fetchall()
     by_decision: dict[str, int] = {}
     by_reason: dict[str, int] = {}
     by_status: dict[str, int] = {}
@@ -154,4 +156,4 @@ def by_region(con: duckdb.DuckDBPyConnection, path: Path, level: int) -> list[tu
         "count(*) FILTER (WHERE status = 'enrolled'), count(*) FILTER (WHERE status = 'waiting'),"
         f" count(*) FILTER (WHERE decision = '{ELIGIBLE}'), "
         "COALESCE(sum(amount) FILTER (WHERE status = 'enrolled'), 0) "
-        f"FROM '{path}' GROUP BY 1 ORDER BY 1").fetchall()
+        f"FROM {literal(path)} GROUP BY 1 ORDER BY 1").fetchall()

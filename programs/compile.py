@@ -17,6 +17,8 @@ A unit is `eligible` when every `require` clause holds and no `exclude` clause d
 from dataclasses import dataclass, field
 from typing import Any
 
+from kesos.sql import PORTABLE, literal
+
 from .rules import INT, Context, Rule, RuleError, evaluate, parse, to_sql
 
 ELIGIBLE, NOT_ELIGIBLE, NOT_ASSESSED = "eligible", "not_eligible", "not_assessed"
@@ -90,6 +92,14 @@ def _amount(value: Any, where: str, problems: list) -> int:
     return value
 
 
+def _count(value: Any, where: str, problems: list) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.append((where, RuleError("Harus bilangan bulat, tidak negatif.",
+                                          "Must be a whole number, not negative.")))
+        return 0
+    return value
+
+
 def build(definition: dict, context: Context) -> RuleSetSpec:
     """Check a whole rule set; raise DefinitionError listing every problem found."""
     problems: list[tuple[str, RuleError]] = []
@@ -140,8 +150,10 @@ def _benefit(b: dict, rule, problems: list) -> Benefit:
             amount = _amount(c.get("amount"), f"benefit component {i}", problems)
             if r:
                 components.append(Component(c.get("id") or str(i), r, amount, c.get("name") or {}))
-        return Benefit(components=tuple(components), cap=b.get("cap"),
-                       stages=int(b.get("stages") or 1))
+        cap = b.get("cap")
+        return Benefit(components=tuple(components),
+                       cap=None if cap is None else _count(cap, "benefit cap", problems),
+                       stages=max(_count(b.get("stages", 1), "benefit stages", problems), 1))
     if "cases" in b:
         cases = []
         for i, c in enumerate(b["cases"], 1):
@@ -183,8 +195,8 @@ def benefit_sql(benefit: Benefit) -> tuple[str, str]:
     if benefit.components:
         taken = _taken(benefit.components, benefit.cap)
         total = " + ".join(f"{t} * {c.amount}" for c, t in taken) or "0"
-        parts = [f"CASE WHEN {t} > 0 THEN '{c.id}:' || CAST({t} AS VARCHAR(20)) || ',' ELSE '' END"
-                 for c, t in taken]
+        parts = [f"CASE WHEN {t} > 0 THEN {literal(f'{c.id}:', PORTABLE)} || "
+                 f"CAST({t} AS VARCHAR(20)) || ',' ELSE '' END" for c, t in taken]
         return f"FLOOR(({total}) / {benefit.stages})", "(" + " || ".join(parts) + ")"
     if benefit.cases:
         whens = " ".join(f"WHEN {to_sql(c.rule)} THEN {c.amount}" for c in benefit.cases)
@@ -202,7 +214,8 @@ def decision_sql(spec: RuleSetSpec, view: str, key: str) -> str:
     unknown = " OR ".join(f"c_{i} IS NULL" for i in range(1, len(spec.clauses) + 1))
     decision = ("CASE " + " ".join(f"WHEN {cond} THEN '{NOT_ELIGIBLE}'" for cond, _ in against)
                 + f" WHEN {unknown} THEN '{NOT_ASSESSED}' ELSE '{ELIGIBLE}' END")
-    reason = ("CASE " + " ".join(f"WHEN {cond} THEN '{cid}'" for cond, cid in against)
+    reason = ("CASE " + " ".join(f"WHEN {cond} THEN {literal(cid, PORTABLE)}"
+                                 for cond, cid in against)
               + " ELSE NULL END")
     if spec.segments:
         segment = ("CASE " + " ".join(f"WHEN {to_sql(s.rule)} THEN {s.code}"

@@ -7,11 +7,12 @@ to Parquet (the batch-engine contract of programs/targeting.py):
     household_score.parquet     household_id, score, desil_national, desil_province
     list_entries.parquet        kind, nik, monthly_income         the lists in force
     minimum_wages.parquet       regency_code, amount              UMK of the year
-    current_enrollment.parquet  program_code, household_id        KPM lists in force
+    current_enrollment.parquet  program_code, household_id        KPM lists in force then
 
 Rows are read through a (server-side on PostgreSQL) cursor in large batches straight into
 Arrow; no model object is made per row. An empty relation still gets a file with its types."""
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -20,7 +21,7 @@ import pyarrow.parquet as pq
 from django.db import connection
 
 from civil.models import MemberMatch
-from civil.sql import sql_path
+from kesos.sql import literal
 from ranking.models import HouseholdScore
 
 from .lists import lists_in_force
@@ -50,10 +51,10 @@ def _in_list(ids: list[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "-1"
 
 
-def _queries(year: int) -> dict[str, tuple[str, list]]:
+def _queries(year: int, on: date | None) -> dict[str, tuple[str, list]]:
     """The SELECT of each relation with its parameters, columns in SCHEMAS order."""
     in_force = _in_list([rl.pk for rl in lists_in_force().values()])
-    runs = _in_list(current_run_ids())
+    runs = _in_list(current_run_ids(on))
     wage = _table(MinimumWage)
     return {
         "member_match": (
@@ -81,15 +82,30 @@ def _queries(year: int) -> dict[str, tuple[str, list]]:
     }
 
 
-def current_run_ids() -> list[int]:
-    """The newest frozen enrollment run of each program (by freezing time): the KPM list in
-    force."""
-    newest: dict[int, int] = {}
-    frozen = EligibilityRun.objects.filter(state=EligibilityRun.State.FROZEN).order_by(
-        "program_id", "-frozen_at", "-id").values_list("program_id", "id")
-    for program_id, run_id in frozen:
-        newest.setdefault(program_id, run_id)
-    return sorted(newest.values())
+def current_run_ids(on: date | None = None) -> list[int]:
+    """The KPM list in force of each program. Without `on`: its newest frozen enrollment run
+    (by freezing time). On a date: the frozen run of its latest period that starts on or
+    before `on` (ties by freezing time), so a run or an explanation for an old period reads
+    the lists in force then, not today's; a program with no such period has none."""
+    frozen = (EligibilityRun.objects.filter(state=EligibilityRun.State.FROZEN)
+              .select_related("program").order_by("program_id", "-frozen_at", "-id"))
+    newest: dict[int, tuple[date, int]] = {}
+    for run in frozen:
+        start = date.min if on is None else _period_start(run)
+        if start is None or (on is not None and start > on):
+            continue
+        if run.program_id not in newest or start > newest[run.program_id][0]:
+            newest[run.program_id] = (start, run.pk)
+    return sorted(run_id for _, run_id in newest.values())
+
+
+def _period_start(run: EligibilityRun) -> date | None:
+    from .services import ProgramError, period_start
+
+    try:
+        return period_start(run.program, run.period)
+    except ProgramError:  # a period no longer valid for the program's frequency
+        return None
 
 
 def _write(sql: str, params: list, schema: pa.Schema, path: Path) -> int:
@@ -107,13 +123,14 @@ def _write(sql: str, params: list, schema: pa.Schema, path: Path) -> int:
     return rows_written
 
 
-def export_inputs(out_dir: Path, year: int) -> dict[str, Path]:
+def export_inputs(out_dir: Path, year: int, on: date | None = None) -> dict[str, Path]:
     """Write the five relations for an eligibility run of `year` into `out_dir` (created if
-    needed); returns {relation name: Parquet path}."""
+    needed), with the KPM lists in force on `on` (the first day of the run's period; default:
+    the newest frozen lists); returns {relation name: Parquet path}."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, (sql, params) in _queries(year).items():
+    for name, (sql, params) in _queries(year, on).items():
         path = out_dir / f"{name}.parquet"
         _write(sql, params, SCHEMAS[name], path)
         paths[name] = path
@@ -126,4 +143,4 @@ def register_inputs(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> N
         if name not in SCHEMAS:
             raise ValueError(f"not an input relation: {name!r}")
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * "
-                    f"FROM read_parquet({sql_path(path)})")
+                    f"FROM read_parquet({literal(path)})")

@@ -42,6 +42,9 @@ _REGENCY_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}")
 _DIGITS = re.compile(r"[0-9]+")
 
 
+masked = identity.mask_niks_in
+
+
 class ListImportError(ExtractError):
     """A list or UMK file was refused; `errors` names row and field, `total` counts them."""
 

@@ -39,9 +39,19 @@ class Overlap:
     pair: ExclusivePair
     run: EligibilityRun | None  # the list in force of pair.program
     other_run: EligibilityRun | None
-    total: int = 0
+    total: int | None = None  # None: not computed (a program has no frozen KPM list yet)
     regions: list[tuple[str, str, int]] = field(default_factory=list)  # code, name, households
     households: list[dict] = field(default_factory=list)  # id, head's name, village
+
+    @property
+    def computed(self) -> bool:
+        return self.total is not None
+
+    @property
+    def missing(self) -> list[Program]:
+        """The programs of the pair without a frozen KPM list (why it is not computed)."""
+        return [p for p, run in ((self.pair.program, self.run), (self.pair.other, self.other_run))
+                if run is None]
 
 
 def exclusive_pairs(lang: str = "id") -> list[ExclusivePair]:

@@ -107,7 +107,7 @@ def _build(snapshot: Snapshot, unit: str, as_of: date, path: Path) -> None:
         con = duckdb.connect(str(target))
         try:
             snapshots.connect(snapshot, con)
-            register_inputs(con, export_inputs(work / "inputs", as_of.year))
+            register_inputs(con, export_inputs(work / "inputs", as_of.year, on=as_of))
             codes = sorted(rule_context(unit).program_codes)
             batch.build_views(con, as_of, list(ListKind.values), codes, unit == PERSON)
             # The views over the input files go with the build folder; the tables stay.

@@ -16,6 +16,8 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
+from kesos.sql import PORTABLE, literal
+
 from .attributes import (
     BOOL,
     FUNCTIONS,
@@ -238,7 +240,7 @@ def _sql(node: ast.AST) -> str:  # noqa: C901 -- one branch per node kind
             return "TRUE" if node.value else "FALSE"
         if isinstance(node.value, int):
             return str(node.value)
-        return "'" + node.value.replace("'", "''") + "'"
+        return literal(node.value, PORTABLE)  # the same text on DuckDB, PostgreSQL, Spark
     if isinstance(node, ast.Call):
         arg = node.args[0].value
         return list_column(arg) if node.func.id == LIST_FUNCTION else program_column(arg)

@@ -20,7 +20,7 @@ from wilayah.selectors import within_scope
 
 from . import wording
 from .models import EligibilityRun, Enrollment, Program
-from .services import PERIODS_PER_YEAR
+from .services import PERIODS_PER_YEAR, period_start
 
 HEAD_OF_HOUSEHOLD = 1  # relation_to_household_head
 CODE_LENGTH = {1: 2, 2: 5, 3: 8, 4: 13}  # region level -> length of its code
@@ -208,13 +208,15 @@ class ListRead:
 
 
 def lists_read(run: EligibilityRun) -> list[ListRead]:
-    """The programs the run's in_program read, with the list it read and the list in force."""
+    """The programs the run's in_program read, with the list it read and the list in force
+    now for the run's period."""
     from .inputs import current_run_ids
 
     read = (run.counts or {}).get("lists_read") or {}
     if not read:
         return []
-    in_force = dict(EligibilityRun.objects.filter(pk__in=current_run_ids())
+    on = period_start(run.program, run.period)
+    in_force = dict(EligibilityRun.objects.filter(pk__in=current_run_ids(on))
                     .values_list("program__code", "pk"))
     names = dict(Program.objects.filter(code__in=read).values_list("code", "name"))
     return [ListRead(code, names.get(code, code), run_id, in_force.get(code))

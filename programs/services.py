@@ -6,6 +6,7 @@ freeze a KPM list before payment. Every change is audited."""
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.utils import timezone
 from audit.models import Source
 from audit.services import Context, record
 from kesos.bulk import load_model
+from kesos.sql import literal
 from linkage import snapshots
 from wilayah.models import Level, Region
 
@@ -199,14 +201,25 @@ class RunRequest:
     rule_set: RuleSet | None = None  # what-if: another version (default: the published one)
 
 
+def check_startable(program: Program, period: str, rule_set: RuleSet | None = None) -> None:
+    """What refuses a run before it starts: a wrong period, no published rules."""
+    check_period(program, period)
+    if (rule_set or current_rule_set(program)) is None:
+        raise ProgramError("Program belum memiliki aturan yang diterbitkan.",
+                           "The program has no published rules.")
+
+
 def runs_root() -> Path:
     return Path(settings.VAR_DIR) / "runs" / "eligibility"
 
 
-def run_eligibility(request: RunRequest, ctx: Context) -> EligibilityRun:
+def run_eligibility(request: RunRequest, ctx: Context,
+                    progress: Callable[[str, int, int], None] | None = None) -> EligibilityRun:
     """Evaluate the program over a registry snapshot. An enrollment run stores its KPM list
     (enrolled and waiting, and who exited since the last frozen list, with the reason); a
-    what-if run stores only counts by region beside those of the current KPM list."""
+    what-if run stores only counts by region beside those of the current KPM list.
+    `progress(step, done, total)` hears of each step (the job page shows them)."""
+    progress = progress or (lambda step, done=0, total=0: None)
     from .inputs import export_inputs, register_inputs
 
     program = request.program
@@ -220,12 +233,15 @@ def run_eligibility(request: RunRequest, ctx: Context) -> EligibilityRun:
     quotas = request.quotas if request.quotas is not None else dict(
         program.quotas.values_list("region_code", "count"))
     started = time.perf_counter()
-    read = lists_read(spec)  # before the export, so a list frozen meanwhile makes it stale
+    read = lists_read(spec, as_of)  # before the export: a list frozen meanwhile makes it stale
+    progress("snapshot", 0, 4)
     snapshot = _snapshot(request.snapshot)
     work = runs_root() / f"{program.code}-{request.period}-{timezone.now():%Y%m%dT%H%M%S%f}"
     con = snapshots.connect(snapshot.name)
     try:
-        register_inputs(con, export_inputs(work / "inputs", as_of.year))
+        progress("inputs", 1, 4)
+        register_inputs(con, export_inputs(work / "inputs", as_of.year, on=as_of))
+        progress("evaluate", 2, 4)
         codes = sorted(rule_context(program.unit).program_codes)
         result = batch.evaluate(con, [batch.ProgramRun(program.code, spec, quotas)], work,
                                 as_of, list(ListKind.values), codes)
@@ -237,6 +253,7 @@ def run_eligibility(request: RunRequest, ctx: Context) -> EligibilityRun:
               if k not in ("path", "seconds")}
     counts["regions"] = [list(r) for r in regions]
     counts["lists_read"] = read
+    progress("store", 3, 4)
     with transaction.atomic():
         run = EligibilityRun.objects.create(
             program=program, rule_set=rule_set, kind=request.kind,
@@ -256,15 +273,16 @@ def run_eligibility(request: RunRequest, ctx: Context) -> EligibilityRun:
     return run
 
 
-def lists_read(spec: RuleSetSpec) -> dict[str, int | None]:
-    """The KPM list in force (frozen run id, or None) of each program the rules' in_program
-    reads: a run decides against these lists, so freezing needs them unchanged."""
+def lists_read(spec: RuleSetSpec, on: date | None = None) -> dict[str, int | None]:
+    """The KPM list in force on `on` (the run's first day; frozen run id, or None) of each
+    program the rules' in_program reads: a run decides against these lists, so freezing
+    needs them unchanged."""
     from .attributes import program_column
     from .compile import columns_read
     from .inputs import current_run_ids
 
     read = columns_read(spec)
-    in_force = dict(EligibilityRun.objects.filter(pk__in=current_run_ids())
+    in_force = dict(EligibilityRun.objects.filter(pk__in=current_run_ids(on))
                     .values_list("program__code", "pk"))
     codes = Program.objects.values_list("code", flat=True)
     return {code: in_force.get(code) for code in sorted(codes) if program_column(code) in read}
@@ -318,18 +336,18 @@ def _store_enrollment(run: EligibilityRun, decisions: Path, program: Program) ->
                    d.rank, d.segment, d.amount, rtrim(d.components, ',') AS components,
                    CASE WHEN b.key IS NOT NULL AND d.status = 'waiting' THEN 'quota'
                         ELSE '' END AS reason
-            FROM '{decisions}' d LEFT JOIN before b ON b.key = d.{key}
+            FROM {literal(decisions)} d LEFT JOIN before b ON b.key = d.{key}
             WHERE d.status IS NOT NULL
             UNION ALL
             SELECT b.household_id, b.member_id, b.village_code, 'exited', 'exited', NULL,
                    b.segment, 0, '', COALESCE(d.reason, d.decision, 'not_in_registry')
-            FROM before b LEFT JOIN '{decisions}' d ON d.{key} = b.key
+            FROM before b LEFT JOIN {literal(decisions)} d ON d.{key} = b.key
             WHERE d.status IS NULL
         """)
         total = load_model(Enrollment, _batches(run, result.to_arrow_reader(50_000)))
         changes = dict(con.execute("SELECT change, count(*) FROM (SELECT CASE WHEN b.key IS NULL "
                                    "THEN 'new' ELSE 'continuing' END AS change FROM "
-                                   f"'{decisions}' d LEFT JOIN before b ON b.key = d.{key} "
+                                   f"{literal(decisions)} d LEFT JOIN before b ON b.key = d.{key} "
                                    "WHERE d.status = 'enrolled') GROUP BY 1").fetchall())
     finally:
         con.close()
@@ -374,7 +392,8 @@ def freeze(run: EligibilityRun, ctx: Context) -> EligibilityRun:
             f"The yearly cost Rp{yearly:,} exceeds the budget ceiling Rp{ceiling:,}; lower "
             "the quota or the amount.")
     read_then = run.counts.get("lists_read", {})
-    now = lists_read(spec_of(program, run.rule_set.definition))
+    now = lists_read(spec_of(program, run.rule_set.definition),
+                     period_start(program, run.period))
     changed = [code for code, run_id in now.items() if read_then.get(code, run_id) != run_id]
     if changed:
         names = ", ".join(changed)

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from civil.sql import sql_path
+from kesos.sql import literal
 from synth.exclusions import CIVIL_SERVANT, EMPLOYEE, EMPLOYER, GOVERNMENT_SECTOR
 from synth.people import REFERENCE_DATE
 from wilayah.services import DATA_DIR
@@ -128,7 +128,7 @@ def write_demo_lists(synth_dir: Path, out_dir: Path, year: int = DEMO_YEAR,
     con = duckdb.connect()
     as_of = REFERENCE_DATE.astype(date)
     con.execute(f"""CREATE VIEW people AS SELECT *, {age_sql('birth_date', as_of)} AS age
-                    FROM read_parquet({sql_path(synth_dir / 'dukcapil.parquet')})
+                    FROM read_parquet({literal(synth_dir / 'dukcapil.parquet')})
                     WHERE death_date IS NULL""")
     regencies = regencies_in_scope(scope)
     con.register("umk_arrow", pa.table({
@@ -136,13 +136,13 @@ def write_demo_lists(synth_dir: Path, out_dir: Path, year: int = DEMO_YEAR,
         "amount": pa.array([demo_umk_amount(c) for c in regencies], pa.int64())}))
     con.execute("CREATE VIEW umk AS SELECT * FROM umk_arrow")
     con.execute(f"""CREATE VIEW drawn AS SELECT list_name, nik, name, employer AS detail
-                    FROM read_parquet({sql_path(synth_dir / 'exclusions.parquet')})""")
+                    FROM read_parquet({literal(synth_dir / 'exclusions.parquet')})""")
     queries = {kind: f"""SELECT nik, name, detail, CAST(NULL AS BIGINT) AS monthly_income
-                         FROM drawn WHERE list_name = '{name}'"""
+                         FROM drawn WHERE list_name = {literal(name)}"""
                for name, kind in RENAMED.items()} | _derived_queries(as_of)
     for kind in ListKind.values:
         path = out_dir / f"{kind}.parquet"
-        con.execute(f"COPY ({queries[kind]} ORDER BY nik) TO {sql_path(path)} (FORMAT parquet)")
+        con.execute(f"COPY ({queries[kind]} ORDER BY nik) TO {literal(path)} (FORMAT parquet)")
         paths[kind] = path
     return paths
 

@@ -19,6 +19,8 @@ from datetime import date
 
 import pyarrow as pa
 
+from kesos.sql import PORTABLE, literal
+
 SIDE_SCHEMAS = {
     "member_match": pa.schema([("member_id", pa.int64()), ("status", pa.string()),
                                ("deceased", pa.bool_())]),
@@ -61,7 +63,7 @@ def _bool(int_expr: str) -> str:
 def person_sql(as_of: date, list_kinds: list[str]) -> str:
     """Active members (not deceased per Dukcapil) with their person attributes."""
     kinds = _checked(list_kinds)
-    lists = "".join(f", MAX({_flag(f'kind = {_lit(k)}')}) AS l_{k}" for k in kinds)
+    lists = "".join(f", MAX({_flag(f'kind = {literal(k, PORTABLE)}')}) AS l_{k}" for k in kinds)
     on_lists = "".join(f", COALESCE(pl.l_{k}, 0) AS l_{k}" for k in kinds)
     age = age_sql("m.birth_date", as_of)
     return f"""
@@ -90,10 +92,6 @@ def person_sql(as_of: date, list_kinds: list[str]) -> str:
     """
 
 
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def household_sql(as_of: date, list_kinds: list[str], program_codes: list[str]) -> str:
     """One row per household of the snapshot (inactive ones too: `in_dtks` says which)."""
     return (f"WITH people AS ({person_sql(as_of, list_kinds)}) "
@@ -106,7 +104,7 @@ def households_from_people_sql(list_kinds: list[str], program_codes: list[str]) 
     lists = "".join(f", MAX(p.l_{k}) AS l_{k}" for k in kinds)
     list_cols = "".join(f", COALESCE(c.l_{k}, 0) = 1 AS list_{k}" for k in kinds)
     progs = "".join(
-        f", MAX({_flag(f'program_code = {_lit(c)}')}) AS p_{c.replace('-', '_')}"
+        f", MAX({_flag(f'program_code = {literal(c, PORTABLE)}')}) AS p_{c.replace('-', '_')}"
         for c in codes)
     prog_cols = "".join(
         f", COALESCE(e.p_{c.replace('-', '_')}, 0) = 1 AS prog_{c.replace('-', '_')}"

@@ -18,6 +18,7 @@ REASONS = {  # reason codes a run gives besides clause ids
     "not_in_registry": ("Tidak lagi tercatat aktif di DTKS", "No longer active in DTKS"),
 }
 UNKNOWN_VALUE = ("belum diketahui", "not known")
+MONEY = frozenset({"max_income", "umk"})  # targeting-view columns in rupiah
 YES_NO = {True: ("ya", "yes"), False: ("tidak", "no")}
 
 
@@ -34,13 +35,16 @@ def clause_sentence(kind: str, outcome: str, text: str, lang: str = "id") -> str
     return f"{outcome_label(kind, outcome, lang)}: {text}"
 
 
-def value_text(value, lang: str = "id") -> str:
+def value_text(value, lang: str = "id", money: bool = False) -> str:
+    """A value read by a clause in words: 'ya', 'belum diketahui', 12.345, or with `money`
+    integer rupiah, 'Rp4.217.206' (Indonesian) / 'Rp4,217,206' (English)."""
     if value is None:
         return _pick(UNKNOWN_VALUE, lang)
     if isinstance(value, bool):
         return _pick(YES_NO[value], lang)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "." if lang == "id" else ",")
+        grouped = f"{value:,}".replace(",", "." if lang == "id" else ",")
+        return f"Rp{grouped}" if money else grouped
     return str(value)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from kesos.sql import literal
+
 from . import pmt
 from .sql import score_sql
 
@@ -30,7 +32,8 @@ def truth_metrics(con: duckdb.DuckDBPyConnection, scores: Path, cutoff: float = 
     """Inclusion/exclusion error at `cutoff` and Spearman of the scores against true
     per-capita consumption, over the scored households that have a truth."""
     rows = con.execute(
-        f"SELECT s.household_id, s.score, t.consumption_per_capita FROM read_parquet('{scores}') s "  # noqa: S608
+        "SELECT s.household_id, s.score, t.consumption_per_capita "  # noqa: S608
+        f"FROM read_parquet({literal(scores)}) s "
         "JOIN consumption_truth t ON t.household_id = s.household_id").fetchnumpy()
     metrics = pmt.targeting(rows["score"], rows["consumption_per_capita"].astype(float),
                             rows["household_id"], cutoff)
@@ -55,12 +58,12 @@ def score_households(con: duckdb.DuckDBPyConnection, out_dir: Path, model=None,
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / SCORES
-    con.execute(f"COPY ({score_sql(model, as_of)}) TO '{out}' (FORMAT parquet)")
+    con.execute(f"COPY ({score_sql(model, as_of)}) TO {literal(out)} (FORMAT parquet)")
     counts = con.execute(
         f"SELECT COUNT(*), COUNT(DISTINCT province), MIN(score), MAX(score) "  # noqa: S608
-        f"FROM read_parquet('{out}')").fetchone()
+        f"FROM read_parquet({literal(out)})").fetchone()
     variants = dict(con.execute(
-        f"SELECT variant, COUNT(*) FROM read_parquet('{out}') GROUP BY variant ORDER BY 1"  # noqa: S608
+        f"SELECT variant, COUNT(*) FROM read_parquet({literal(out)}) GROUP BY variant ORDER BY 1"  # noqa: S608
     ).fetchall())
     result = {
         "households": counts[0], "provinces": counts[1],
@@ -70,7 +73,7 @@ def score_households(con: duckdb.DuckDBPyConnection, out_dir: Path, model=None,
     }
     if truth is not None and not _has_view(con, "consumption_truth"):
         con.execute("CREATE VIEW consumption_truth AS SELECT * FROM "  # noqa: S608
-                    f"read_parquet('{Path(truth)}')")
+                    f"read_parquet({literal(Path(truth))})")
     if counts[0] and _has_view(con, "consumption_truth"):
         result["metrics"] = truth_metrics(con, out, cutoff)
     result["seconds"] = round(time.perf_counter() - started, 3)

@@ -13,6 +13,8 @@ SQL run it; the dialect only changes how a JSON field is read and the name of th
 
 from datetime import date
 
+from kesos.sql import PORTABLE, identifier, literal
+
 from .pmt import AREAS, ASSETS, NATIONAL, labels, weight_keys
 
 HOUSING = ["floor_area_m2", "floor_material", "wall_material", "roof_material",
@@ -85,7 +87,14 @@ def _literal(value: float) -> str:
 
 
 def _quoted(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
+    return ", ".join(literal(str(v), PORTABLE) for v in values)
+
+
+def _number(value) -> str:
+    """A bin edge of the model as a SQL number (a model file is data, so checked)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"a bin edge must be a number, got {value!r}")
+    return literal(value)
 
 
 def _category_conditions(variable: dict, column: str) -> list[str]:
@@ -94,11 +103,12 @@ def _category_conditions(variable: dict, column: str) -> list[str]:
     if kind == "flag":
         return [f"{column} = 1"]
     if kind == "bins":
-        per = f" * v.{variable['per']}" if variable.get("per") else ""
-        return [f"{column} >= {e!r}{per}" for e in variable["edges"]]
+        per = f" * v.{identifier(variable['per'], PORTABLE)}" if variable.get("per") else ""
+        return [f"{column} >= {_number(e)}{per}" for e in variable["edges"]]
     conditions = []
     for _, codes in variable["categories"][1:]:
-        items = ", ".join(str(c) if isinstance(c, int) else f"'{c}'" for c in codes)
+        items = ", ".join(literal(c if isinstance(c, int) else str(c), PORTABLE)
+                          for c in codes)
         conditions.append(f"{column} IN ({items})")
     return conditions
 
@@ -109,7 +119,8 @@ def score_expression(model: dict) -> str:
     position = 0
     for variable in model["variables"]:
         n = len(labels(variable)) - 1
-        conditions = _category_conditions(variable, f"v.{variable['column']}")
+        conditions = _category_conditions(variable,
+                                          f"v.{identifier(variable['column'], PORTABLE)}")
         columns = [f"w.w{position + i + 1}" for i in range(n)]
         pairs = list(zip(conditions, columns, strict=True))
         if variable["kind"] == "bins":  # the highest edge reached decides
@@ -126,7 +137,8 @@ def weights_table(model: dict) -> str:
     rows = []
     for variant in model["variants"]:
         values = [variant["intercept"], *(variant["weights"].get(k, 0.0) for k in keys)]
-        rows.append(f"('{variant['key']}', {', '.join(_literal(x) for x in values)})")
+        key = literal(str(variant["key"]), PORTABLE)
+        rows.append(f"({key}, {', '.join(_literal(x) for x in values)})")
     names = ", ".join(["variant", "intercept", *(f"w{i + 1}" for i in range(len(keys)))])
     return f"(VALUES {', '.join(rows)}) AS w({names})"
 
@@ -144,8 +156,8 @@ def variant_expression(model: dict) -> str:
     if province_keys:
         whens.append(f"WHEN v.province IN ({_quoted(province_keys)}) THEN v.province")
     if not whens:
-        return f"'{NATIONAL}'"
-    return f"CASE {' '.join(whens)} ELSE '{NATIONAL}' END"
+        return literal(NATIONAL)
+    return f"CASE {' '.join(whens)} ELSE {literal(NATIONAL)} END"
 
 
 def score_sql(model: dict, as_of: date, dialect: str = "duckdb") -> str:

@@ -15,6 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from kesos.sql import literal
+
 from .pmt import VARIABLE_COLUMNS
 from .sql import household_variables_sql
 
@@ -34,9 +36,10 @@ def synth_views(con: duckdb.DuckDBPyConnection, synth_dir: Path) -> None:
     synth_dir = Path(synth_dir)
     for table in ("households", "members"):
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT *, 'active' AS status, "  # noqa: S608
-                    f"'' AS inactive_reason FROM read_parquet('{synth_dir / table}.parquet')")
+                    "'' AS inactive_reason FROM "
+                    f"read_parquet({literal(synth_dir / f'{table}.parquet')})")
     con.execute("CREATE OR REPLACE VIEW consumption_truth AS SELECT * FROM "  # noqa: S608
-                f"read_parquet('{synth_dir / 'consumption_truth.parquet'}')")
+                f"read_parquet({literal(synth_dir / 'consumption_truth.parquet')})")
 
 
 def survey_from_synth(synth_dir: Path, out: Path, as_of: date) -> int:
@@ -48,8 +51,8 @@ def survey_from_synth(synth_dir: Path, out: Path, as_of: date) -> int:
               ORDER BY v.household_id"""  # noqa: S608
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY ({sql}) TO '{out}' (FORMAT parquet)")
-    return con.execute(f"SELECT COUNT(*) FROM read_parquet('{out}')").fetchone()[0]  # noqa: S608
+    con.execute(f"COPY ({sql}) TO {literal(out)} (FORMAT parquet)")
+    return con.execute(f"SELECT COUNT(*) FROM read_parquet({literal(out)})").fetchone()[0]  # noqa: S608
 
 
 def generate_survey(out: Path, households: int, seed: int, scope: str = "") -> int:

@@ -2,6 +2,7 @@
 services take; the services check the rules (NIK/KK, permissions, transitions)."""
 
 import copy
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +36,37 @@ def _code_choices(definition: dict, code_list: str, lang: str) -> list[tuple[str
     return [("", "—")] + [(code, f"{code}. {label[lang]}") for code, label in options.items()]
 
 
-class ProposalFilterForm(forms.Form):
+class ListSearchForm(forms.Form):
+    """The search box of the flow's lists: a name prefix, or a 16-digit NIK or KK number."""
+
+    q = forms.CharField(
+        label=_("Name, NIK or KK"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Name prefix, or a 16-digit NIK or KK number"),
+                "type": "search",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_q(self) -> str:
+        text = " ".join(self.cleaned_data["q"].split())
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if digits and not any(ch.isalpha() for ch in text) and len(digits) != 16:
+            raise forms.ValidationError(
+                _("A NIK or KK number has 16 digits; %(n)s were given."), params={"n": len(digits)}
+            )
+        return text
+
+
+class ProposalFilterForm(ListSearchForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -52,8 +83,19 @@ class ProposalFilterForm(forms.Form):
         _style(self)
 
 
+def _form_token_field() -> forms.CharField:
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+
+
+def _set_form_token(form: forms.BaseForm) -> None:
+    """A fresh one-time token for a form about to be shown (kept when it comes back bound)."""
+    form.fields["form_token"].initial = uuid.uuid4().hex
+
+
 class NewHouseholdForm(forms.Form):
-    """The household part of a 'new household' proposal: one KK, its members in a formset."""
+    """The household part of a 'new household' proposal: one KK, its members in a formset.
+    With `revising`, only the address: the village and source stay the proposal's, and the
+    KK numbers are asked per family (KkForm)."""
 
     source = forms.ChoiceField(label=_("Source"), choices=ProposalSource.choices)
     village = RegionField(label=_("Village"), min_level=4)
@@ -61,10 +103,16 @@ class NewHouseholdForm(forms.Form):
     rt = forms.CharField(label="RT", max_length=3, required=False, validators=[_rt_rw])
     rw = forms.CharField(label="RW", max_length=3, required=False, validators=[_rt_rw])
     kk_number = forms.CharField(label=_("KK number"), max_length=16)
+    form_token = _form_token_field()
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any):
+    def __init__(self, *args: Any, user: User, revising: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["village"].set_scope(policy.scope_prefix(user))
+        if revising:
+            for name in ("source", "village", "kk_number", "form_token"):
+                del self.fields[name]
+        else:
+            self.fields["village"].set_scope(policy.scope_prefix(user))
+            _set_form_token(self)
         _style(self)
 
     def clean_rt(self) -> str:
@@ -112,6 +160,20 @@ class MemberForm(forms.Form):
 
 
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=1, validate_min=True)
+# Revising a proposal may also take a member out of it again.
+RevisedMemberFormSet = forms.formset_factory(
+    MemberForm, extra=0, min_num=1, validate_min=True, can_delete=True
+)
+
+
+class KkForm(forms.Form):
+    """The KK number of one family of a new household, when its proposal is revised."""
+
+    kk_number = forms.CharField(label=_("KK number"), max_length=16)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _style(self)
 
 
 def new_household_payload(form: NewHouseholdForm, members: forms.BaseFormSet) -> dict[str, Any]:
@@ -128,6 +190,34 @@ def new_household_payload(form: NewHouseholdForm, members: forms.BaseFormSet) ->
                 "members": [f.as_payload(i) for i, f in enumerate(rows, start=1)],
             }
         ],
+    }
+
+
+def revised_household_payload(
+    original: dict[str, Any],
+    form: NewHouseholdForm,
+    families: list[tuple[KkForm, forms.BaseFormSet]],
+) -> dict[str, Any]:
+    """The payload of a revised new-household proposal: what the forms show replaces the
+    original's values; what they do not show (a member's birth place or attributes from an
+    import, the answers) is kept."""
+    d = form.cleaned_data
+    before = [f for f in original.get("families") or [] if isinstance(f, dict)]
+    revised = []
+    for index, (kk_form, members) in enumerate(families):
+        originals = (before[index].get("members") or []) if index < len(before) else []
+        rows: list[dict[str, Any]] = []
+        for position, row in enumerate(members.forms):
+            if not row.cleaned_data or row.cleaned_data.get("DELETE"):
+                continue
+            kept = originals[position] if position < len(originals) else {}
+            rows.append(dict(kept) | row.as_payload(len(rows) + 1))
+        revised.append({"kk_number": kk_form.cleaned_data["kk_number"].strip(), "members": rows})
+    return original | {
+        "address": d["address"].strip(),
+        "rt": d["rt"],
+        "rw": d["rw"],
+        "families": revised,
     }
 
 
@@ -335,11 +425,31 @@ class PeriodForm(forms.Form):
 
 
 class DetermineForm(forms.Form):
-    decree_number = forms.CharField(label=_("Decree number (Kepmensos)"), max_length=100)
+    """The confirmation of a penetapan, given on its preview: `fingerprint` is the preview's,
+    so a period that changed meanwhile is not determined on an outdated picture."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    decree_number = forms.CharField(label=_("Decree number (Kepmensos)"), max_length=100)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    carry_over_to = forms.TypedChoiceField(
+        label=_("Carry the submissions still in the approval chain over to"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked the preview: apply these proposals to the registry and close "
+            "the period."
+        )
+    )
+
+    def __init__(self, *args: Any, periods: list | tuple = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["carry_over_to"].choices = [("", "—")] + [
+            (p.pk, f"{p.code} — {p.label}") for p in periods
+        ]
         _style(self)
+        self.fields["confirm"].widget.attrs["class"] = "form-check-input"
 
 
 # --- proposals about an existing household or member ---------------------------------------
@@ -359,11 +469,15 @@ class ChangeForm(forms.Form):
     `revising`, the source is the proposal's and is not asked again."""
 
     source = _source_field()
+    form_token = _form_token_field()
 
     def __init__(self, *args: Any, revising: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if revising:
             del self.fields["source"]
+            del self.fields["form_token"]
+        else:
+            _set_form_token(self)
         _style(self)
 
     def payload(self) -> dict[str, Any]:

@@ -1,12 +1,12 @@
 """Uploads and downloads of the DTKS update flow: BNBA lists, ODK/Kobo exports, work packages,
 the Berita Acara PDF and its signed scan. Thin: the services decide and check access."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import policy
@@ -17,12 +17,20 @@ from .models import ImportBatch, ImportKind, ImportStatus, Meeting, ProposalSour
 from .pdf import berita_acara_pdf
 from .services import exports, imports, offline_imports
 from .services.minutes import store_signed_minutes
+from .tasks import start_processing
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+COUNT_LABELS = {
+    "households": gettext_lazy("Households in the file"),
+    "created": gettext_lazy("Proposals created"),
+    "skipped": gettext_lazy("Households skipped (already proposed)"),
+    "members": gettext_lazy("Members"),
+    "recorded": gettext_lazy("Visits recorded"),
+}
 
 
 def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
@@ -62,12 +70,9 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         except ValidationError as exc:
             context["error_messages"] = exc.messages
             return render(request, "registration/imports/upload.html", context, status=400)
-        # Small files are processed at once; larger ones wait for `manage.py process_imports`.
-        if batch.status == ImportStatus.PENDING and upload.size <= getattr(
-            settings, "IMPORT_INLINE_BYTES", 256 * 1024
-        ):
-            imports.run_import(batch)
-        return redirect("registration_import_progress", pk=batch.pk)
+        if batch.status != ImportStatus.PENDING:  # this file was imported before
+            return redirect("registration_import_progress", pk=batch.pk)
+        return redirect(start_processing(Context(request.user), batch))
     policy.require(request.user, imports.ACTION_BY_KIND[kind])
     return render(request, "registration/imports/upload.html", context)
 
@@ -90,7 +95,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         else "registration/imports/progress.html"
     )
     finished = batch.status in (ImportStatus.DONE, ImportStatus.REFUSED)
-    return render(request, template, {"batch": batch, "finished": finished})
+    counts = [(COUNT_LABELS.get(key, key), value) for key, value in batch.counts.items()]
+    return render(request, template, {"batch": batch, "finished": finished, "counts": counts})
 
 
 @login_required
@@ -154,4 +160,7 @@ def signed_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def batches(request: HttpRequest) -> HttpResponse:
     mine = ImportBatch.objects.filter(created_by=request.user)[:50]
-    return render(request, "registration/imports/list.html", {"batches": mine})
+    uploads = [(kind, ImportKind(kind).label) for kind, action in imports.ACTION_BY_KIND.items()
+               if policy.role_allows(request.user, action)]
+    return render(request, "registration/imports/list.html",
+                  {"batches": mine, "uploads": uploads})

@@ -175,10 +175,16 @@ class Proposal(models.Model):
         "registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The one-time token of the web form that created it: saving the same form twice (back,
+    # then save again) finds this proposal instead of making a second one.
+    form_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["form_token"], condition=~models.Q(form_token=""), name="proposal_form_once"
+            ),
             _choice_check("kind", Kind, "proposal_kind"),
             _choice_check("source", ProposalSource, "proposal_source"),
             _choice_check("status", ProposalStatus, "proposal_status"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kesos.i18n import content_language
 from registry import identity
-from registry.models import InactiveReason
+from registry.models import InactiveReason, Member, Sex
 from registry.services import MEMBER_CORRECTABLE, FamilyData, MemberData
 
 from .models import Kind
@@ -174,3 +174,82 @@ def people(kind: str, payload: dict) -> list[tuple[str, dict]]:
     if kind == Kind.CORRECT_DATA and "nik" in (payload.get("changes") or {}):
         return [("changes", payload["changes"])]
     return []
+
+
+def identity_warnings(kind: str, payload: dict, member: Member | None = None) -> list[dict]:
+    """Where a NIK contradicts the sex or birth date recorded beside it (the NIK encodes both:
+    DDMMYY, with 40 added to a woman's day of birth). Checked for every person the proposal
+    brings in, and for the member a correction leaves behind. Never stored: computed from the
+    payload wherever the proposal is shown, so proposals from every source are checked."""
+    found: list[dict] = []
+    for key, person in _people_as_recorded(kind, payload, member):
+        found += _nik_conflicts(key, person)
+    return found
+
+
+def _people_as_recorded(kind: str, payload: dict, member: Member | None) -> list[tuple[str, dict]]:
+    if kind in (Kind.NEW_HOUSEHOLD, Kind.ADD_MEMBER):
+        return [(k, p) for k, p in people(kind, payload) if isinstance(p, dict)]
+    if kind == Kind.CORRECT_DATA and member is not None:
+        current = {
+            "nik": member.nik,
+            "name": member.name,
+            "sex": member.sex,
+            "birth_date": member.birth_date.isoformat() if member.birth_date else "",
+        }
+        changes = payload.get("changes") if isinstance(payload.get("changes"), dict) else {}
+        return [("changes", current | {k: v for k, v in changes.items() if k in current})]
+    return []
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _nik_conflicts(key: str, person: dict) -> list[dict]:
+    nik = identity.normalize_digits(str(person.get("nik") or ""))
+    parsed = identity.parse_nik(nik)
+    if not parsed.ok:  # an invalid NIK is an error of its own, reported where it is entered
+        return []
+    who = {"name": str(person.get("name") or ""), "nik": identity.mask_nik(nik)}
+    found = []
+    sex = person.get("sex")
+    if parsed.sex and sex in Sex.values and parsed.sex != sex:
+        found.append(
+            {
+                "code": "nik_sex_mismatch",
+                "field": f"{key}.sex",
+                "message": _(
+                    "%(name)s (NIK %(nik)s): the NIK says %(nik_sex)s, the sex is recorded as "
+                    "%(sex)s. In a woman's NIK the day of birth is increased by 40."
+                )
+                % (who | {"nik_sex": Sex(parsed.sex).label.lower(), "sex": Sex(sex).label.lower()}),
+            }
+        )
+    born = _iso_date(person.get("birth_date"))
+    coded = parsed.birth_date
+    if (
+        born
+        and coded
+        and (born.day, born.month, born.year % 100)
+        != (
+            coded.day,
+            coded.month,
+            coded.year % 100,
+        )
+    ):
+        found.append(
+            {
+                "code": "nik_birth_date_mismatch",
+                "field": f"{key}.birth_date",
+                "message": _(
+                    "%(name)s (NIK %(nik)s): the birth date in the NIK (%(coded)s) differs from "
+                    "the recorded birth date (%(born)s)."
+                )
+                % (who | {"coded": coded.strftime("%d-%m-%y"), "born": born.strftime("%d-%m-%Y")}),
+            }
+        )
+    return found

@@ -8,19 +8,16 @@ from accounts.models import User
 from wilayah.selectors import label
 
 from .models import Decision, Meeting, MeetingKind
-from .selectors import final_prelist
-
-
-def _proposal_name(payload: dict) -> str:
-    """The head of household of a 'new household' payload (else the first member named)."""
-    members = [m for f in payload.get("families") or [] for m in f.get("members") or []]
-    heads = [m for m in members if str(m.get("relation_to_household_head")) == "1"]
-    person = (heads or members or [payload.get("member") or {}])[0]
-    return str(person.get("name") or "")
+from .selectors import final_prelist, subjects
 
 
 def berita_acara_context(meeting: Meeting, user: User) -> dict:
-    decisions = meeting.decisions.select_related("proposal", "household").order_by("id")
+    """Who each decided proposal is about: the member of a member-level proposal, else the
+    household head; the NIK masked, as on a page read aloud and signed in the village."""
+    decisions = list(
+        meeting.decisions.select_related("proposal__household", "household").order_by("id")
+    )
+    about = subjects(d.proposal for d in decisions if d.proposal_id)
     return {
         "meeting": meeting,
         "title": "MUSYAWARAH DESA"
@@ -32,8 +29,11 @@ def berita_acara_context(meeting: Meeting, user: User) -> dict:
             {
                 "number": d.proposal_id,
                 "kind": d.proposal.get_kind_display(),
-                "name": _proposal_name(d.proposal.payload),
-                "address": d.proposal.payload.get("address") or "",
+                "name": about[d.proposal_id].name,
+                "nik": about[d.proposal_id].nik,
+                "is_member": about[d.proposal_id].is_member,
+                "address": d.proposal.payload.get("address")
+                or (d.proposal.household.address if d.proposal.household_id else ""),
                 "accepted": d.decision == Decision.ACCEPT,
                 "note": d.note,
             }

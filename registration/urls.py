@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 urlpatterns = [
     path("", views.queues, name="registration_queues"),
@@ -34,6 +34,11 @@ urlpatterns = [
     path(
         "musyawarah/<int:meeting_id>/tutup/", views.meeting_close, name="registration_meeting_close"
     ),
+    path(
+        "musyawarah/<int:meeting_id>/berita-acara-ttd/",
+        document_views.meeting_signed_minutes,
+        name="registration_meeting_signed_minutes",
+    ),
     path("kunjungan/", views.visit_list, name="registration_visit_list"),
     path("kunjungan/tugaskan/", views.visit_assign, name="registration_visit_assign"),
     path("kunjungan/<int:visit_id>/", views.visit_record, name="registration_visit_record"),
@@ -43,6 +48,11 @@ urlpatterns = [
         "pengajuan/<int:submission_id>/",
         views.submission_detail,
         name="registration_submission_detail",
+    ),
+    path(
+        "pengajuan/<int:submission_id>/sk/",
+        document_views.submission_decree,
+        name="registration_submission_decree",
     ),
     path(
         "pengajuan/<int:submission_id>/<str:action>/",

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,13 +26,14 @@ from accounts.models import User
 from audit import services as audit
 from kesos.i18n import content_language
 from registry import selectors as registry
+from registry.identity import mask_nik
 from registry.instrument import member_label, shipped_definition
-from registry.models import Household, InactiveReason, Member
+from registry.models import Household, InactiveReason, Member, Sex
 from registry.services import current_instrument
 from wilayah import selectors as regions
 from wilayah.selectors import within_scope
 
-from . import selectors, services, transitions
+from . import payloads, selectors, services, transitions
 from .forms import (
     NEW_KK,
     AddMemberForm,
@@ -41,6 +43,8 @@ from .forms import (
     CorrectionForm,
     DecisionForm,
     DetermineForm,
+    KkForm,
+    ListSearchForm,
     MeetingForm,
     MemberForm,
     MemberFormSet,
@@ -52,8 +56,11 @@ from .forms import (
     ReasonChangeForm,
     ReasonForm,
     ReturnForm,
+    RevisedMemberFormSet,
     VisitForm,
+    member_initial,
     new_household_payload,
+    revised_household_payload,
 )
 from .models import (
     Kind,
@@ -68,7 +75,7 @@ from .models import (
 from .offline.xlsform import build_xlsform, form_id
 from .services.proposals import EDITABLE
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 QUEUE_LABELS = {
     "to_verify": gettext_lazy("Visits to record"),
@@ -118,6 +125,24 @@ def _attempt(request: HttpRequest, call: Callable[[], Any]) -> bool:
         messages.error(request, text)
         return False
     return True
+
+
+def _paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> dict[str, Any]:
+    """One page of `items` (page number from ?page=, out-of-range numbers clamp) and the
+    query string of the other parameters, for registration/_pagination.html."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"page_obj": page, "page_query": params.urlencode()}
+
+
+def _rows(page: Page) -> list[dict[str, Any]]:
+    """A page of proposals with who each is about and its warnings, for the flow's lists."""
+    proposals = list(page.object_list)
+    subjects = selectors.subjects(proposals)
+    return [
+        {"p": p, "subject": subjects[p.pk], "warnings": selectors.warnings_of(p)} for p in proposals
+    ]
 
 
 def _get_or_404(qs: QuerySet, pk: int) -> Any:
@@ -199,9 +224,13 @@ def queues(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Proposals in scope, 50 a page, with who each is about (NIK and KK masked); filtered by
+    status, kind and region, searched by name prefix, NIK or KK."""
     form = ProposalFilterForm(request.GET or None, user=request.user)
-    qs = selectors.proposals_for(request.user).select_related("village")
-    if form.is_valid():
+    qs = selectors.proposals_for(request.user).select_related("village", "member")
+    if form.is_bound and not form.is_valid():
+        qs = qs.none()
+    elif form.is_bound:
         data = form.cleaned_data
         if data["status"]:
             qs = qs.filter(status=data["status"])
@@ -209,13 +238,15 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(kind=data["kind"])
         if data["region"]:
             qs = qs.filter(within_scope(data["region"], "village__code"))
+        qs = selectors.matching(qs, data["q"])
+    paged = _paginate(request, qs.order_by("-created_at", "-id"))
     return render(
         request,
         "registration/proposal_list.html",
         {
             "form": form,
-            "proposals": qs[:LIST_LIMIT],
-            "limit": LIST_LIMIT,
+            "rows": _rows(paged["page_obj"]),
+            **paged,
             "can_propose": policy.role_allows(request.user, policy.PROPOSE),
         },
     )
@@ -223,16 +254,25 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 def _service_errors_to_forms(error: ValidationError, form: NewHouseholdForm, members: Any) -> None:
     """Put the service's field errors ('families[1].members[2].nik') next to their fields."""
+    _family_errors_to_forms(error, form, [(form, members)])
+
+
+def _family_errors_to_forms(
+    error: ValidationError, form: NewHouseholdForm, families: list[tuple[Any, Any]]
+) -> None:
+    """The same for one or more families: (form holding the KK number, member formset)."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for key, errs in error.message_dict.items():
         text = " ".join(errs)
+        fi = int(key.split("[", 1)[1].split("]")[0]) - 1 if key.startswith("families[") else 0
+        kk_form, members = families[fi] if fi < len(families) else (None, None)
         if key in form.fields:
             form.add_error(key, text)
-        elif key.endswith(".kk_number"):
-            form.add_error("kk_number", text)
-        elif ".members[" in key:
+        elif key.endswith(".kk_number") and kk_form is not None:
+            kk_form.add_error("kk_number", text)
+        elif ".members[" in key and members is not None:
             index = int(key.split(".members[")[1].split("]")[0]) - 1
             field = None if key.endswith("]") else key.rsplit(".", 1)[1]
             target = members.forms[index] if index < len(members.forms) else None
@@ -278,18 +318,24 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["source"],
             form.cleaned_data["village"],
             new_household_payload(form, members),
+            form_token=form.cleaned_data["form_token"],
         )
+    except services.AlreadyProposed as error:
+        return _already_proposed(request, error)
     except ValidationError as error:
         _service_errors_to_forms(error, form, members)
         return _render_create(request, form, members, status=400)
-    if proposal.warnings:
-        messages.warning(
-            request,
-            _("The proposal was saved as a draft, with warnings: check them before you submit it."),
-        )
-    else:
-        messages.success(request, _("The proposal was saved as a draft."))
+    _saved_message(request, proposal)
     return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+
+
+def _already_proposed(request: HttpRequest, error: services.AlreadyProposed) -> HttpResponse:
+    """Nothing was saved twice: say so, and open the proposal that exists."""
+    if error.same_form:
+        messages.info(request, error.messages[0])
+    else:
+        messages.warning(request, error.messages[0])
+    return redirect("registration_proposal_detail", proposal_id=error.proposal.pk)
 
 
 def _render_create(
@@ -351,6 +397,8 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         "registration/proposal_detail.html",
         {
             "proposal": proposal,
+            "subject": selectors.subject(proposal),
+            "warnings": selectors.warnings_of(proposal),
             "region_label": regions.label(proposal.village_id),
             "payload": _payload_view(proposal, _definition(), content_language()),
             "steps": [
@@ -514,7 +562,7 @@ def _change_errors_to_forms(
 
 
 def _saved_message(request: HttpRequest, proposal: Proposal) -> None:
-    if proposal.warnings:
+    if selectors.warnings_of(proposal):
         messages.warning(
             request,
             _("The proposal was saved as a draft, with warnings: check them before you submit it."),
@@ -563,7 +611,10 @@ def _change_page(
                 _change_payload(kind, form, member_form),
                 household=household,
                 member=member,
+                form_token=form.cleaned_data["form_token"],
             )
+        except services.AlreadyProposed as error:
+            return _already_proposed(request, error)
         except ValidationError as error:
             _change_errors_to_forms(error, form, member_form)
         else:
@@ -601,9 +652,9 @@ def _render_change(
 
 
 def _may_revise(user: User, proposal: Proposal) -> bool:
+    existing = proposal.kind in (*HOUSEHOLD_KINDS, *MEMBER_KINDS) and proposal.household_id
     return (
-        proposal.kind in (*HOUSEHOLD_KINDS, *MEMBER_KINDS)
-        and proposal.household_id is not None
+        (bool(existing) or proposal.kind == Kind.NEW_HOUSEHOLD)
         and proposal.status in EDITABLE
         and policy.can(user, policy.PROPOSE, proposal.village_id)
     )
@@ -621,6 +672,8 @@ def proposal_revise(request: HttpRequest, proposal_id: int) -> HttpResponse:
         policy.require(request.user, policy.PROPOSE, proposal.village_id)
         messages.error(request, _("This proposal cannot be changed now."))
         return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+    if proposal.kind == Kind.NEW_HOUSEHOLD:
+        return _revise_new_household(request, proposal)
     household, member = proposal.household, proposal.member
     form, member_form = _change_forms(
         request, proposal.kind, household, member, payload=proposal.payload
@@ -639,6 +692,80 @@ def proposal_revise(request: HttpRequest, proposal_id: int) -> HttpResponse:
             messages.success(request, _("The proposal was changed."))
             return redirect("registration_proposal_detail", proposal_id=proposal.pk)
     return _render_change(request, proposal.kind, household, member, form, member_form, proposal)
+
+
+# --- revising a new-household proposal ------------------------------------------------------
+
+
+def _family_forms(
+    data: Any, payload: dict, definition: dict, lang: str
+) -> list[tuple[KkForm, Any]]:
+    """A KK form and a member formset per family of the payload, bound to `data` if given."""
+    families = [f for f in payload.get("families") or [] if isinstance(f, dict)] or [{}]
+    kwargs = {"definition": definition, "lang": lang}
+    return [
+        (
+            KkForm(data, prefix=f"f{i}", initial={"kk_number": family.get("kk_number", "")}),
+            RevisedMemberFormSet(
+                data,
+                prefix=f"f{i}-m",
+                initial=[member_initial(m) for m in family.get("members") or []],
+                form_kwargs=kwargs,
+            ),
+        )
+        for i, family in enumerate(families)
+    ]
+
+
+def _one_more_member(data: Any) -> None:
+    """The 'add another member' button of family n: one more row in its formset."""
+    family = str(data.get("add_member", ""))
+    key = f"f{family}-m-TOTAL_FORMS"
+    if family.isdigit() and key in data:
+        data[key] = str(min(int(data[key] or 1) + 1, 30))
+
+
+def _revise_new_household(request: HttpRequest, proposal: Proposal) -> HttpResponse:
+    """Correct a draft or returned new-household proposal: address, each KK number and its
+    members (add, change, take out); checked and warned like a new one."""
+    payload = proposal.payload or {}
+    data = request.POST.copy() if request.method == "POST" else None
+    adding = data is not None and "add_member" in data
+    if adding:
+        _one_more_member(data)
+    initial = {k: payload.get(k, "") for k in ("address", "rt", "rw")}
+    form = NewHouseholdForm(data, user=request.user, revising=True, initial=initial)
+    families = _family_forms(data, payload, _definition(), content_language())
+    if adding:  # a half-filled form is not an error yet
+        for part in [form, *[kk for kk, _m in families]]:
+            part.errors.clear()
+        for _kk, members in families:
+            for row in members.forms:
+                row.errors.clear()
+    elif data is not None:
+        checks = [form.is_valid()] + [kk.is_valid() for kk, _m in families]
+        checks += [members.is_valid() for _kk, members in families]
+        if all(checks):
+            try:
+                services.revise(
+                    _ctx(request), proposal, revised_household_payload(payload, form, families)
+                )
+            except ValidationError as error:
+                _family_errors_to_forms(error, form, families)
+            else:
+                messages.success(request, _("The proposal was changed."))
+                return redirect("registration_proposal_detail", proposal_id=proposal.pk)
+    return render(
+        request,
+        "registration/proposal_revise_household.html",
+        {
+            "proposal": proposal,
+            "region_label": regions.label(proposal.village_id),
+            "form": form,
+            "families": families,
+        },
+        status=400 if data is not None and not adding else 200,
+    )
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -678,7 +805,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         request,
         "registration/meeting_list.html",
         {
-            "meetings": selectors.meetings_for(request.user).select_related("village")[:LIST_LIMIT],
+            **_paginate(request, selectors.meetings_for(request.user).select_related("village")),
             "form": form,
             "waiting": waiting,
         },
@@ -696,20 +823,33 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         agenda = list(
             selectors.proposals_for(request.user)
             .filter(village_id=meeting.village_id, status=ProposalStatus.SUBMITTED)
+            .select_related("member")
             .order_by("id")
         )
     decided = list(
         meeting.decisions.filter(proposal__isnull=False).select_related("proposal").order_by("id")
     )
     prelist = selectors.final_prelist(request.user, meeting)
+    subjects = selectors.subjects([*agenda, *(d.proposal for d in decided)])
     return render(
         request,
         "registration/meeting_detail.html",
         {
             "meeting": meeting,
             "region_label": regions.label(meeting.village_id),
-            "agenda": [(p, decisions.get(p.pk)) for p in agenda],
-            "decided": decided,
+            "agenda": [
+                {
+                    "p": p,
+                    "decision": decisions.get(p.pk),
+                    "subject": subjects[p.pk],
+                    "warnings": selectors.warnings_of(p),
+                }
+                for p in agenda
+            ],
+            "decided": [(d, subjects[d.proposal_id]) for d in decided],
+            "may_see_scan": policy.can(
+                request.user, policy.VIEW_FLOW_DOCUMENTS, meeting.village_id
+            ),
             "prelist": prelist.proposals if meeting.status == MeetingStatus.CLOSED else None,
             "may_decide": meeting.status == MeetingStatus.OPEN
             and policy.can(request.user, policy.DECIDE_MEETING, meeting.village_id),
@@ -757,12 +897,17 @@ def visit_assign(request: HttpRequest) -> HttpResponse:
     """Send final-prelist proposals to a Dinas Sosial enumerator of the regency."""
     if not policy.role_allows(request.user, policy.ASSIGN_VISIT):
         raise PermissionDenied(policy.ASSIGN_VISIT)
-    prelist = list(
+    search = ListSearchForm(request.GET or None)
+    qs = (
         selectors.proposals_for(request.user, policy.ASSIGN_VISIT)
         .filter(status=ProposalStatus.PRELIST_FINAL)
-        .select_related("village")
-        .order_by("village_id", "id")[:LIST_LIMIT]
+        .select_related("village", "member")
+        .order_by("village_id", "id")
     )
+    if search.is_bound:
+        qs = selectors.matching(qs, search.cleaned_data["q"]) if search.is_valid() else qs.none()
+    paged = _paginate(request, qs)
+    prelist = list(paged["page_obj"].object_list)
     regency = _regency_of(request.user)
     enumerators = list(selectors.enumerators_for(regency)) if regency else []
     form = AssignForm(request.POST or None, proposals=prelist, enumerators=enumerators)
@@ -775,14 +920,15 @@ def visit_assign(request: HttpRequest) -> HttpResponse:
                 _("%(n)s visit(s) assigned to %(name)s.")
                 % {"n": len(chosen), "name": enumerator.get_full_name() or enumerator.username},
             )
-            return redirect("registration_visit_assign")
+            return redirect(request.get_full_path())
     return render(
         request,
         "registration/visit_assign.html",
         {
             "form": form,
-            "prelist": prelist,
-            "names": regions.names({p.village_id for p in prelist}),
+            "search": search,
+            "rows": _rows(paged["page_obj"]),
+            **paged,
         },
         status=400 if form.errors else 200,
     )
@@ -792,19 +938,23 @@ def visit_assign(request: HttpRequest) -> HttpResponse:
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
     """My visits: those assigned to me that wait for their result."""
-    visits = list(
-        selectors.visits_to_record(request.user)
-        .select_related("proposal")
-        .order_by("assigned_at", "id")[:LIST_LIMIT]
+    mine = selectors.visits_to_record(request.user).select_related(
+        "proposal__village", "proposal__member"
     )
+    paged = _paginate(request, mine.order_by("assigned_at", "id"))
+    visits = list(paged["page_obj"].object_list)
+    subjects = selectors.subjects([v.proposal for v in visits])
     may_import = policy.role_allows(request.user, policy.VERIFY)
-    villages = sorted({v.proposal.village_id for v in visits}) if may_import else []
+    villages = (
+        sorted(set(mine.values_list("proposal__village_id", flat=True))) if may_import else []
+    )
     names = regions.names(villages)
     return render(
         request,
         "registration/visit_list.html",
         {
-            "visits": visits,
+            "visits": [(v, subjects[v.proposal_id]) for v in visits],
+            **paged,
             "may_import": may_import,
             "package_villages": [(code, names.get(code, code)) for code in villages],
         },
@@ -860,12 +1010,29 @@ def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
         {
             "visit": visit,
             "proposal": proposal,
+            "subject": selectors.subject(proposal),
+            "warnings": selectors.warnings_of(proposal),
+            "people": _people(proposal),
             "form": form,
             "region_label": regions.label(proposal.village_id),
             "payload": _payload_view(proposal, definition, lang),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _people(proposal: Proposal) -> list[dict[str, Any]]:
+    """The people a proposal brings in, NIK masked, for the enumerator to check at the door."""
+    return [
+        {
+            "name": person.get("name", ""),
+            "nik": mask_nik(str(person.get("nik") or "")) if person.get("nik") else "",
+            "sex": Sex(person["sex"]).label if person.get("sex") in Sex.values else "",
+            "born": _iso_date(person.get("birth_date")),
+        }
+        for _key, person in payloads.people(proposal.kind, proposal.payload or {})
+        if isinstance(person, dict) and proposal.kind in (Kind.NEW_HOUSEHOLD, Kind.ADD_MEMBER)
+    ]
 
 
 def _visit_errors_to_form(error: Exception, form: VisitForm) -> None:
@@ -900,7 +1067,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         request,
         "registration/submission_list.html",
         {
-            "submissions": qs[:LIST_LIMIT],
+            **_paginate(request, qs),
             "status": status,
             "compile_form": CompileForm(periods=list(selectors.periods(PeriodStatus.OPEN)))
             if may_compile
@@ -948,15 +1115,23 @@ def _render_submission(
     status: int = 200,
 ) -> HttpResponse:
     allowed = transitions.allowed_actions(request.user, submission)
-    proposals = submission.proposals.select_related("village").order_by("village_id", "id")
+    proposals = submission.proposals.select_related("village", "member").order_by(
+        "village_id", "id"
+    )
+    paged = _paginate(request, proposals)
     return render(
         request,
         "registration/submission_detail.html",
         {
             "submission": submission,
             "region_label": regions.label(submission.regency_id),
-            "proposals": proposals,
-            "names": regions.names({p.village_id for p in proposals}),
+            "rows": _rows(paged["page_obj"]),
+            **paged,
+            "identity_warnings": selectors.identity_warning_count(proposals),
+            "meetings": selectors.meetings_of(submission),
+            "may_see_documents": policy.can(
+                request.user, policy.VIEW_FLOW_DOCUMENTS, submission.regency_id
+            ),
             "steps": [
                 (s, ACTION_LABELS.get(s.action, s.action))
                 for s in submission.steps.select_related("actor")
@@ -1025,29 +1200,70 @@ def period_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/period_list.html",
-        {
-            "periods": selectors.periods()[:LIST_LIMIT],
-            "form": form,
-            "determine_form": DetermineForm() if may_determine else None,
-        },
+        {**_paginate(request, selectors.periods()), "form": form, "may_determine": may_determine},
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_determine(request: HttpRequest, period_id: int) -> HttpResponse:
-    """Penetapan: apply the period's accepted proposals to the registry."""
+    """Penetapan in two steps: the preview (what will be applied, by kind and regency, and
+    which submissions are still in the chain), then the confirmation of exactly that preview."""
     policy.require(request.user, policy.DETERMINE)
     period = _get_or_404(selectors.periods(), period_id)
-    form = DetermineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the decree number of the penetapan."))
+    if period.status != PeriodStatus.OPEN:
+        messages.info(request, _("The period %(code)s is already determined.") % {"code": period})
         return redirect("registration_period_list")
-    number = form.cleaned_data["decree_number"]
-    if _attempt(request, lambda: services.determine(_ctx(request), period, number)):
-        messages.success(
+    others = list(selectors.periods(PeriodStatus.OPEN).exclude(pk=period.pk))
+    form = DetermineForm(request.POST or None, periods=others)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        carry = next((p for p in others if p.pk == d["carry_over_to"]), None)
+        if _attempt(
             request,
-            _("The period %(code)s was determined; its proposals are applied to the registry.")
-            % {"code": period.code},
-        )
-    return redirect("registration_period_list")
+            lambda: services.determine(
+                _ctx(request), period, d["decree_number"], d["fingerprint"], carry
+            ),
+        ):
+            messages.success(
+                request,
+                _("The period %(code)s was determined; its proposals are applied to the registry.")
+                % {"code": period.code},
+            )
+            return redirect("registration_period_list")
+    preview = services.preview(period)
+    refused = request.method == "POST"
+    if not form.is_bound or form.is_valid():  # a refused confirmation: review the new preview
+        kept = form.cleaned_data if form.is_bound else {}
+        initial = {k: kept.get(k) for k in ("decree_number", "carry_over_to") if kept.get(k)}
+        form = DetermineForm(initial=initial | {"fingerprint": preview.fingerprint}, periods=others)
+    return _render_preview(request, preview, form, status=400 if refused else 200)
+
+
+def _render_preview(
+    request: HttpRequest, preview: Any, form: DetermineForm, status: int
+) -> HttpResponse:
+    kinds = [k for k in Kind if k.value in preview.by_kind]
+    names = regions.names(preview.by_regency.keys())
+    return render(
+        request,
+        "registration/period_preview.html",
+        {
+            "preview": preview,
+            "period": preview.period,
+            "kinds": [(k.label, preview.by_kind[k.value]) for k in kinds],
+            "kind_labels": [k.label for k in kinds],
+            "regencies": [
+                {
+                    "code": code,
+                    "name": names.get(code, code),
+                    "counts": [counts.get(k.value, 0) for k in kinds],
+                    "total": sum(counts.values()),
+                }
+                for code, counts in preview.by_regency.items()
+            ],
+            "form": form,
+            "carry_over_choices": len(form.fields["carry_over_to"].choices) > 1,
+        },
+        status=status,
+    )

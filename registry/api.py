@@ -10,13 +10,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
-from accounts.api_auth import AUTH_ERRORS, ApiError
 from accounts.models import User
 from audit.models import Source
 from audit.services import Context
+from kesos.api_contract import MAX_ID, MAX_OFFSET, MAX_TEXT, PLAIN_TEXT, errors
 from kesos.i18n import content_language
+from wilayah.api import REGION_CODE_OR_EMPTY
 from wilayah.selectors import district_exists, within_scope
 
 from . import identity, selectors, services
@@ -25,7 +26,6 @@ from .models import Household, Member, Sex
 
 identity_router = Router(tags=["identity"])
 router = Router(tags=["registry"])
-RECORD_ERRORS = {**AUTH_ERRORS, 404: ApiError}
 
 MAX_PAGE = 100
 HEAD_OF_HOUSEHOLD = 1  # code of relation_to_household_head
@@ -78,7 +78,7 @@ def _problems(parsed: identity.ParsedNik | identity.ParsedKk, lang: str) -> list
     ]
 
 
-@identity_router.post("/nik/validate", response={200: NikOut, **AUTH_ERRORS})
+@identity_router.post("/nik/validate", response={200: NikOut, **errors(400, 401, 403, 422)})
 def validate_nik(request: HttpRequest, payload: NikIn):
     """Check a NIK's structure and decode its district, birth date and sex. Messages follow the
     Accept-Language header ('en' English, otherwise Indonesian). Reads no personal record."""
@@ -93,7 +93,7 @@ def validate_nik(request: HttpRequest, payload: NikIn):
     }
 
 
-@identity_router.post("/kk/validate", response={200: KkOut, **AUTH_ERRORS})
+@identity_router.post("/kk/validate", response={200: KkOut, **errors(400, 401, 403, 422)})
 def validate_kk(request: HttpRequest, payload: KkIn):
     """Check a KK number's structure and decode its issuing district."""
     parsed = identity.parse_kk(payload.kk, known_district=district_exists)
@@ -109,11 +109,13 @@ def validate_kk(request: HttpRequest, payload: KkIn):
 
 
 class HouseholdFilters(Schema):
-    q: str = Field("", description="Name prefix, NIK or KK number of a member")
-    village: str = Field("", description="Region code; households in it (any level)")
+    q: str = Field("", max_length=MAX_TEXT, pattern=PLAIN_TEXT,
+                   description="Name prefix, NIK or KK number of a member")
+    village: str = Field("", pattern=REGION_CODE_OR_EMPTY,
+                         description="Region code; households in it (any level)")
     status: Literal["active", "inactive"] | None = None
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class HouseholdItem(Schema):
@@ -155,7 +157,7 @@ def _with_head_and_size(households: QuerySet[Household]) -> QuerySet[Household]:
     )
 
 
-@router.get("/households", response={200: HouseholdPage, **AUTH_ERRORS})
+@router.get("/households", response={200: HouseholdPage, **errors(401, 403, 422)})
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     """Households in the caller's scope, ordered by id. Pages never count the whole table:
     fetch the next page with `offset=next_offset` until it is null."""
@@ -328,8 +330,9 @@ def _household(household: Household, lang: str) -> dict:
     }
 
 
-@router.get("/households/{household_id}", response={200: HouseholdOut, **RECORD_ERRORS})
-def get_household(request: HttpRequest, household_id: int):
+@router.get("/households/{household_id}",
+            response={200: HouseholdOut, **errors(401, 403, 404, 422)})
+def get_household(request: HttpRequest, household_id: int = Path(..., ge=1, le=MAX_ID)):
     """The full household: answers with labels, families (KK) and members. Opening it is
     recorded in the audit log (source 'api')."""
     try:
@@ -340,8 +343,8 @@ def get_household(request: HttpRequest, household_id: int):
     return _household(household, content_language())
 
 
-@router.get("/members/{member_id}", response={200: MemberOut, **RECORD_ERRORS})
-def get_member(request: HttpRequest, member_id: int):
+@router.get("/members/{member_id}", response={200: MemberOut, **errors(401, 403, 404, 422)})
+def get_member(request: HttpRequest, member_id: int = Path(..., ge=1, le=MAX_ID)):
     """One member's full record, coded attributes with labels; an audited read."""
     try:
         member = selectors.member_for(request.user, member_id)

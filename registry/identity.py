@@ -117,6 +117,14 @@ def mask_nik(value: str) -> str:
     return digits[:4] + "*" * (LENGTH - 8) + digits[-4:]
 
 
+_NIK_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+
+
+def mask_niks_in(text: str) -> str:
+    """A message (e.g. a file's error) with every 16-digit number in it masked like a NIK."""
+    return _NIK_IN_TEXT.sub(lambda m: mask_nik(m[0]), text)
+
+
 def format_nik_for_district(district_code: str, birth_date: date, sex: str, serial: int) -> str:
     """Build a NIK from its parts (inverse of parse_nik); raise ValueError on bad input."""
     m = _DISTRICT_CODE.fullmatch(district_code) if isinstance(district_code, str) else None

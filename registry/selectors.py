@@ -1,6 +1,8 @@
 """Reads of the registry that serve users. Every one starts from `households_for` or
 `members_for`, which pass through the access policy, so no view can forget the scope."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -107,3 +109,23 @@ def status_history(record: Household | Member) -> QuerySet[StatusChange]:
     kinds = StatusChange.Kind
     kind = kinds.HOUSEHOLD if isinstance(record, Household) else kinds.MEMBER
     return StatusChange.objects.filter(kind=kind, record_id=record.pk).select_related("actor")
+
+
+def heads_of(household_ids: Iterable[int]) -> dict[int, Member]:
+    """{household id: its head} (relationship code 1; else the first member by KK and order),
+    with the family loaded, for the households of a page of records another app lists."""
+    ids = set(household_ids)
+    found: dict[int, Member] = {}
+    if not ids:
+        return found
+    members = (
+        Member.objects.filter(household_id__in=ids)
+        .select_related("family")
+        .order_by("household_id", "family__kk_number", "family_order", "id")
+    )
+    for m in members.filter(relation_to_household_head=1):
+        found.setdefault(m.household_id, m)
+    missing = ids - set(found)
+    for m in members.filter(household_id__in=missing) if missing else []:
+        found.setdefault(m.household_id, m)
+    return found

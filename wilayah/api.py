@@ -2,15 +2,17 @@
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
-from accounts.api_auth import AUTH_ERRORS, ApiError
+from kesos.api_contract import MAX_TEXT, PLAIN_TEXT, errors
 
 from . import selectors
 from .models import Region
 
 router = Router(tags=["wilayah"])
-RECORD_ERRORS = {**AUTH_ERRORS, 404: ApiError}
+# Kepmendagri codes: province PP, regency PP.KK, district PP.KK.DD, village PP.KK.DD.DDDD.
+REGION_CODE = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"
+REGION_CODE_OR_EMPTY = r"^([0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?)?$"
 
 
 class RegionOut(Schema):
@@ -27,28 +29,32 @@ class RegionDetail(RegionOut):
 
 
 class RegionSearch(Schema):
-    q: str = Field(..., min_length=1, description="Part of a name, or the start of a code")
+    q: str = Field(..., min_length=1, max_length=MAX_TEXT, pattern=PLAIN_TEXT,
+                   description="Part of a name, or the start of a code")
     level: int | None = Field(None, ge=1, le=4)
     limit: int = Field(20, ge=1, le=100)
 
 
-@router.get("/regions", response={200: list[RegionOut], **RECORD_ERRORS})
-def list_regions(request: HttpRequest, parent: str = ""):
+@router.get("/regions", response={200: list[RegionOut], **errors(401, 403, 404, 422)})
+def list_regions(request: HttpRequest,
+                 parent: str = Query("", pattern=REGION_CODE_OR_EMPTY,
+                                     description="Region code; empty for the provinces")):
     """The direct children of `parent`; the provinces when it is empty."""
     if parent and selectors.get_region(parent) is None:
         raise Http404(_("Region not found."))
     return [_region(r) for r in selectors.children(parent).order_by("code")]
 
 
-@router.get("/regions/search", response={200: list[RegionOut], **AUTH_ERRORS})
+@router.get("/regions/search", response={200: list[RegionOut], **errors(401, 403, 422)})
 def search_regions(request: HttpRequest, params: Query[RegionSearch]):
     """Regions whose name contains `q` or whose code starts with it, highest level first."""
     found = selectors.search(params.q.strip(), level=params.level, limit=params.limit)
     return [_region(r) for r in found]
 
 
-@router.get("/regions/{code}", response={200: RegionDetail, **RECORD_ERRORS})
-def get_region(request: HttpRequest, code: str):
+@router.get("/regions/{code}", response={200: RegionDetail, **errors(401, 403, 404, 422)})
+def get_region(request: HttpRequest,
+               code: str = Path(..., pattern=REGION_CODE, example="32.01.01.1001")):
     region = selectors.get_region(code)
     if region is None:
         raise Http404(_("Region not found."))

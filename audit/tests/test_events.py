@@ -24,7 +24,7 @@ def test_events_cannot_be_edited_or_deleted_even_by_the_database_user(make_house
 
 
 def test_every_registry_change_leaves_an_event_with_before_and_after(make_user, make_household):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct registry edits are the data centre's only
     household = make_household(VILLAGE_A, actor=operator)
     ctx = Context(actor=operator, reason="alamat salah ketik")
     household = services.update_household(

@@ -11,9 +11,12 @@ import pytest
 from linkage import dedup
 
 from .dedup_fixtures import (
+    band_pairs,
     clustered_pairs,
+    f1,
     make_population,
     members_connection,
+    plain_splink,
     precision_recall,
     same_person_pairs,
 )
@@ -48,6 +51,33 @@ def test_duplicates_found_with_required_precision_and_recall(population, first_r
     assert len(truth) >= 50, "the population must hold enough duplicates to measure"
     assert precision >= 0.98, f"precision {precision:.4f}"
     assert recall >= 0.95, f"recall {recall:.4f}"
+
+
+def test_derived_match_band_keeps_precision_and_reaches_plain_splink_f1(population, first_run):
+    """Issue 19 item 4 on the synthetic truth: the bands derived from the model give a match
+    band (and clusters) with precision >= 0.999 and an F1 at least that of plain Splink at
+    its usual 0.9 cut-off over the same scored pairs; no match-band pair carries two
+    different NIKs."""
+    out, result = first_run
+    truth = same_person_pairs(population)
+    plain_pairs, plain_clusters = plain_splink(out / dedup.PAIRS_FILE)
+    for label, found, plain in (("pairs", band_pairs(out / dedup.PAIRS_FILE), plain_pairs),
+                                ("clusters", clustered_pairs(out / dedup.CLUSTERS_FILE),
+                                 plain_clusters)):
+        precision, recall = precision_recall(found, truth)
+        baseline = f1(*precision_recall(plain, truth))
+        print(f"\nmatch band {label}: precision {precision:.4f}, recall {recall:.4f}, F1 "
+              f"{f1(precision, recall):.4f}; plain Splink at 0.9: F1 {baseline:.4f}")
+        assert precision >= 0.999, f"{label} precision {precision:.4f}"
+        assert f1(precision, recall) >= baseline, f"{label} F1 below plain Splink's {baseline}"
+    reported = result["metrics"]["bands"]
+    assert reported["derived"] and reported["targets"] == {"match_precision": 0.999,
+                                                           "review_recall": 0.999}
+    assert reported["match"]["pairs"] == result["match"]
+    assert reported["match"]["expected_precision"] >= 0.999
+    assert result["thresholds"] == [reported["review"]["from_probability"],
+                                    reported["match"]["from_probability"]]
+    assert not [p for p in _pairs(out) if p["band"] == "match" and p["gamma_id_number"] == 0]
 
 
 def test_blocking_keeps_comparisons_far_below_all_pairs(first_run):
@@ -115,10 +145,10 @@ def test_exclusion_list_without_nik_links_to_registry_through_mapping(population
     dedup.link_tables(con, tmp_path, "exclusions", outside,
                       str(population / "members.parquet"), registry)
     found = set(con.execute(f"""
-        select member_id_l, member_id_r from read_parquet('{tmp_path / dedup.PAIRS_FILE}')
+        select left_id, right_id from read_parquet('{tmp_path / dedup.PAIRS_FILE}')
         where band in ('match', 'review')""").fetchall())
     truth = set(con.execute(f"""
-        select 'l:' || e.row_id, 'r:' || t.member_id from exclusions e
+        select e.row_id, t.member_id from exclusions e
         join read_parquet('{population / 'member_truth.parquet'}') t using (person_id)
     """).fetchall())
     precision, recall = precision_recall(found, truth)
@@ -133,12 +163,12 @@ def test_two_different_niks_are_never_merged_by_the_model_alone():
     a missing NIK or a one-digit slip does not hold a pair back."""
     con = duckdb.connect()
     con.execute("""create table scored as select * from (values
-        (1, 2, 0.999999, 0), (3, 4, 0.999999, 2), (5, 6, 0.999999, -1), (7, 8, 0.999999, 1),
-        (9, 10, 0.6, 0)) t(member_id_l, member_id_r, match_probability, gamma_id_number)""")
+        (1, 2, 20.0, 0), (3, 4, 20.0, 2), (5, 6, 20.0, -1), (7, 8, 20.0, 1),
+        (9, 10, 0.6, 0)) t(member_id_l, member_id_r, match_weight, gamma_id_number)""")
     con.execute("create table decided (id_l bigint, id_r bigint, same boolean)")
-    columns = ["member_id_l", "member_id_r", "match_probability", "gamma_id_number"]
+    columns = ["member_id_l", "member_id_r", "match_weight", "gamma_id_number"]
     bands = dict(con.execute(
         "select member_id_l, band from ("
-        f"{dedup.banding_sql('select * from scored', columns, 'decided', 0.5, 0.9999, True)})"
+        f"{dedup.banding_sql('select * from scored', columns, 'decided', 0.0, 13.3, True)})"
     ).fetchall())
     assert bands == {1: "review", 3: "match", 5: "match", 7: "match", 9: "review"}

@@ -176,3 +176,34 @@ def test_pipeline_command_runs_chosen_steps_on_a_snapshot_and_reports(synth_dir,
         call_command("pipeline", "run", "--steps", "ranks")
     with pytest.raises(CommandError, match="no run nope"):
         call_command("pipeline", "run", "--resume", "nope")
+
+
+@pytest.mark.django_db
+def test_pipeline_command_prints_the_derived_bands_and_records_the_targets(larger_synth_dir,
+                                                                           var_dir, capsys):
+    """Issue 19 item 4: the dedup bands are derived from the model for the targets given
+    (recorded with the run), and the command prints where each band starts with its expected
+    precision and recall; fixed thresholds and targets together are refused."""
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    snapshots.snapshot_from_synth(larger_synth_dir, name="bands")
+    with translation.override("id"):
+        call_command("pipeline", "run", "--snapshot", "bands", "--steps", "dedup",
+                     "--civil-source", str(larger_synth_dir / "dukcapil.parquet"),
+                     "--match-precision", "0.995", "--no-progress")
+    out = capsys.readouterr().out
+    run = PipelineRun.objects.get()
+    assert run.parameters["match_precision"] == 0.995
+    bands = run.steps.get(name="dedup").metrics["bands"]
+    assert bands["targets"] == {"match_precision": 0.995, "review_recall": 0.999}
+    assert bands["match"]["expected_precision"] >= 0.995
+    assert "Rentang: Diturunkan dari model" in out and "0,9950" in out
+    for label in ("Cocok dari bobot", "Perlu ditinjau", "Tidak cocok", "perkiraan presisi"):
+        assert label in out, out
+    with translation.override("en"), pytest.raises(CommandError,
+                                                   match="--thresholds fixes the bands"):
+        call_command("pipeline", "run", "--snapshot", "bands", "--thresholds", "0.5,0.99",
+                     "--review-recall", "0.99")
+    with translation.override("id"), pytest.raises(CommandError, match="bagian di atas 0"):
+        call_command("pipeline", "run", "--snapshot", "bands", "--review-recall", "1.5")

@@ -153,6 +153,32 @@ def test_run_page_shows_translated_steps_and_no_server_paths(client, make_user, 
 
 
 @pytest.mark.django_db
+def test_run_page_shows_the_derived_bands_with_expected_precision_and_recall(client, make_user,
+                                                                           run):
+    """Issue 19 item 4: where the match and review bands start, and the pairs, expected
+    precision and expected recall of each, read on the page (not hidden in the details)."""
+    from linkage.bands import Targets, report
+
+    bands = report([("match", 1904, 1903.7), ("review", 2, 1.8), ("non_match", 9, 1.6)],
+                   3.06, 3.17, Targets())
+    PipelineStep.objects.create(run=run, position=1, name="dedup", state="done",
+                                counts={"pairs": 1915}, metrics={"bands": bands})
+    login(client, make_user, "pusat")
+    with translation.override("id"):
+        html = client.get(reverse("linkage_run_detail", args=[run.name]),
+                          HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    table = html[html.index("step-bands"):]
+    table = table[:table.index("</table>")]
+    assert "Diturunkan dari model" in table
+    for text in ("Perkiraan presisi", "Perkiraan recall", "Cocok", "Perlu ditinjau",
+                 "dari bobot 3,17 (probabilitas 0,9000)", "1.904", "0,9998"):
+        assert text in table, text
+    client.post(reverse("set_language"), {"language": "en"})
+    html = client.get(reverse("linkage_run_detail", args=[run.name])).content.decode()
+    assert "Expected precision" in html and "from weight 3.17 (probability 0.9000)" in html
+
+
+@pytest.mark.django_db
 def test_apply_asks_for_confirmation_with_the_counts(client, make_user, run):
     members = list(Member.objects.order_by("id")[:3])
     _propose(run, members)

@@ -56,6 +56,7 @@ def test_spark_and_duckdb_give_the_same_clusters(population, spark, tmp_path):
     assert on_duckdb["clusters"] >= 3, "the population must hold some duplicates"
     assert on_spark["records"] == again["records"]
     assert on_spark["comparisons"]["total"] == again["comparisons"]["total"]
+    assert on_spark["thresholds"] == again["thresholds"]  # the same bands derived
     assert sorted(_table(tmp_path / "spark" / dedup.CLUSTERS_FILE)) == \
         sorted(_table(tmp_path / "duckdb2" / dedup.CLUSTERS_FILE))
     assert _bands(tmp_path / "spark" / dedup.PAIRS_FILE) == \

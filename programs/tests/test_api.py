@@ -59,11 +59,11 @@ def test_a_malformed_nik_is_422_naming_the_field_in_the_clients_language(
     headers = bearer()
     answer = client.get(url("abc"), **headers)
     assert answer.status_code == 422
-    error = answer.json()["detail"][0]
+    error = answer.json()["errors"][0]
     assert error["loc"] == ["path", "nik"] and error["msg"].startswith("NIK hanya boleh")
     english = client.get(url("12345"), HTTP_ACCEPT_LANGUAGE="en", **headers)
     assert english.status_code == 422
-    assert english.json()["detail"][0]["msg"].startswith("NIK must have 16 digits")
+    assert english.json()["errors"][0]["msg"].startswith("NIK must have 16 digits")
 
 
 def test_the_answer_lists_programs_with_the_reason_clause(client, bearer, registry):

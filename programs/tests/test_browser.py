@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import browser_login
+from jobs.worker import run_waiting
 from programs.models import EligibilityRun, Program
 from programs.tests.kpm_data import BOGOR_VILLAGE, world
 
@@ -45,6 +46,11 @@ def test_a_rule_change_is_checked_published_run_and_frozen_in_the_browser(
     manager.goto(reverse("programs:program_detail", args=["sembako"]))
     manager.fill("#run-form input[name=period]", "2021-04")
     manager.click("#run-form button[type=submit]")
+    manager.wait_for_url(lambda url: "/pekerjaan/" in url)  # the job page, at once
+    manager.locator('[data-state="waiting"]').wait_for()
+    assert run_waiting() == 1  # the worker takes the job; the page follows by polling
+    manager.locator('[data-state="done"]').wait_for()
+    manager.click("#job-status a.btn-primary")
     manager.wait_for_url(lambda url: "/hasil/" in url)
     run = EligibilityRun.objects.get(program=sembako, period="2021-04")
     assert run.rule_set.version == 2

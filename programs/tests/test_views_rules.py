@@ -237,11 +237,18 @@ def test_removing_the_national_quota_allows_regency_quotas(client, make_user, pr
     assert again.status_code == 400  # nothing to remove there
 
 
-def test_an_enrollment_run_started_from_the_program_page(client, make_user, registry):
+def test_an_enrollment_run_started_from_the_program_page(client, make_user, registry, run_jobs):
     login(client, make_user, "program_manager")
     answer = client.post(reverse("programs:run_start", args=["sembako"]), {"period": "2021-03"})
-    assert answer.status_code == 302
+    assert answer.status_code == 302 and answer.url.startswith("/pekerjaan/")
+    twice = client.post(reverse("programs:run_start", args=["sembako"]), {"period": "2021-03"})
+    assert twice.url == answer.url  # a double click starts one run
+    assert not EligibilityRun.objects.exists()  # nothing runs inside the request
+
+    assert run_jobs() == 1
     run = EligibilityRun.objects.get(program__code="sembako")
+    assert reverse("programs:run_detail", args=["sembako", run.pk]) in client.get(
+        answer.url).content.decode()
     assert run.kind == "enrollment" and run.counts["statuses"]["enrolled"] == 3
     bad = client.post(reverse("programs:run_start", args=["sembako"]), {"period": "Maret"})
     assert bad.status_code == 400 and "2021-03" in bad.content.decode()

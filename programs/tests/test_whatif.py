@@ -22,9 +22,16 @@ def sembako_in_force(assessed_households):
 
 
 def simulate(client, data: dict) -> EligibilityRun:
+    """Start the what-if from its page, run it in the worker, and follow the job to its result."""
+    from jobs.worker import run_waiting
+
     answer = client.post(reverse("programs:whatif", args=["sembako"]), data)
     assert answer.status_code == 302, answer.content.decode()[:2000]
-    return EligibilityRun.objects.filter(kind="what_if").latest("pk")
+    assert run_waiting() == 1
+    run = EligibilityRun.objects.filter(kind="what_if").latest("pk")
+    job_page = client.get(answer.url).content.decode()
+    assert f"?hasil={run.pk}" in job_page  # the job page links to the simulation's result
+    return run
 
 
 def test_a_doubled_sembako_amount_doubles_the_cost_and_enrolls_nobody(client, make_user,

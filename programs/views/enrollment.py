@@ -31,7 +31,6 @@ from wilayah.models import Level
 from .. import exports, selectors, services
 from ..compile import ELIGIBLE, NOT_ASSESSED, NOT_ELIGIBLE
 from ..explain import clause_lines, explain_household
-from ..inputs import current_run_ids
 from ..models import EligibilityRun, Enrollment
 
 PAGE_SIZE = 50
@@ -128,8 +127,15 @@ def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
         "can_freeze": may_freeze(request.user, run) and not stale and frozen_other is None,
         "can_view_kpm": (enrollment_run
                          and policy.role_allows(request.user, policy.VIEW_ENROLLMENT)),
+        # Runs and freezes from the command line have no user.
+        "created_by": _person(run.created_by),
+        "frozen_by": _person(run.frozen_by),
     }
     return render(request, "programs/run_detail.html", context)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 @login_required
@@ -326,11 +332,10 @@ def _difference(enrollment: Enrollment | None, unit: dict) -> str:
 
 def household_programs(household: Household, lang: str) -> list[dict]:
     """Each active program's decision for the household, in words (for the block): the live
-    decision by the current data, and the row of the KPM list in force beside it (per member
-    for person programs)."""
+    decision by the current data on the first day of the period of the KPM list in force (the
+    day that list was decided for), and its row in that list beside it (per member for
+    person programs)."""
     names = dict(Member.objects.filter(household=household).values_list("id", "name"))
-    lists = {run.program_id: run for run in
-             EligibilityRun.objects.filter(pk__in=current_run_ids())}
     out = []
     for item in explain_household(household):
         program = item.program
@@ -351,7 +356,8 @@ def household_programs(household: Household, lang: str) -> list[dict]:
             "rule_version": item.rule_version,
             "units": units,
             "enrollment": enrollment,
-            "list_in_force": lists.get(program.pk),
+            "list_in_force": item.list_in_force,
+            "as_of": item.as_of,
             # A closed period: the decision only says what the rules would give today.
             "ended": bool(program.period_end and program.period_end < timezone.localdate()),
         })

@@ -5,15 +5,12 @@ import lists, the upload of a list file or of a year's UMK.
 Views parse, call programs.lists, render. A refused file shows every error by row and field in
 the user's language; NIKs are never shown in full (a message that quotes one is masked)."""
 
-import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse
@@ -26,18 +23,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
 from audit import services as audit
-from kesos.i18n import content_language
-from registry.identity import mask_nik
+from jobs.services import start as start_job
 
 from .. import lists, services
 from ..attributes import list_column
 from ..compile import DefinitionError, columns_read
 from ..models import ListKind, MinimumWage, Program, ReferenceList
-from ..templatetags.rules_format import thousands
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 UPLOAD_DIR = "uploads"  # under VAR_DIR; each upload in its own temporary folder, then removed
-_NIK_LIKE = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
 
 EXCLUSION, INCLUSION, MEMBERSHIP = "exclusion", "inclusion", "membership"
 ROLE_OF_KIND = {ListKind.YATIM_COVID: INCLUSION, ListKind.PRAKERJA: MEMBERSHIP}
@@ -65,9 +59,7 @@ def _ctx(request: HttpRequest, reason: str) -> audit.Context:
     return audit.Context(actor=request.user, reason=reason, source_ref=request.path[:100])
 
 
-def masked(text: str) -> str:
-    """A service message with any 16-digit number in it masked like a NIK."""
-    return _NIK_LIKE.sub(lambda m: mask_nik(m[0]), text)
+masked = lists.masked
 
 
 # --- what the page shows ---------------------------------------------------------------------
@@ -191,21 +183,10 @@ def list_upload(request: HttpRequest) -> HttpResponse:
         return _page(request, 400, list_form=form)
     kind = form.cleaned_data["kind"]
     saved = _saved(form.cleaned_data["file"])
-    try:
-        result = lists.import_list(saved, kind, _ctx(request, "reference list import"))
-    except lists.ListImportError as error:
-        return _page(request, 400, list_form=form, refused=_refusal(error, content_language()),
-                     refused_what=ListKind(kind).label)
-    finally:
-        shutil.rmtree(saved.parent, ignore_errors=True)
-    imported = result.reference_list
-    if result.created:
-        messages.success(request, _("%(list)s: %(rows)s rows imported; this is now the list in "
-                                    "force.") % {"list": imported.get_kind_display(),
-                                                 "rows": thousands(imported.rows)})
-    else:
-        messages.info(request, _("%(list)s: this file was imported before; nothing changed.")
-                      % {"list": imported.get_kind_display()})
+    return redirect(start_job(_ctx(request, "reference list import"), "list_import",
+                              {"path": str(saved), "kind": kind}))
+
+
     return redirect("programs:reference_lists")
 
 
@@ -218,21 +199,8 @@ def umk_upload(request: HttpRequest) -> HttpResponse:
         return _page(request, 400, wage_form=form)
     year = form.cleaned_data["year"]
     saved = _saved(form.cleaned_data["file"])
-    try:
-        result = lists.import_minimum_wages(saved, year, _ctx(request, "UMK import"))
-    except lists.ListImportError as error:
-        return _page(request, 400, wage_form=form, refused=_refusal(error, content_language()),
-                     refused_what=_("UMK %(year)s") % {"year": year})
-    finally:
-        shutil.rmtree(saved.parent, ignore_errors=True)
-    if result.created:
-        messages.success(request, _("UMK %(year)s: %(rows)s regencies/cities imported; this is "
-                                    "now the UMK in force for the year.")
-                         % {"year": year, "rows": thousands(result.rows)})
-    else:
-        messages.info(request, _("UMK %(year)s: the year already holds these amounts; nothing "
-                                 "changed.") % {"year": year})
-    return redirect("programs:reference_lists")
+    return redirect(start_job(_ctx(request, "UMK import"), "umk_import",
+                              {"path": str(saved), "year": year}))
 
 
 urlpatterns = [

@@ -28,6 +28,7 @@ from ..compile import DefinitionError
 from ..differences import rule_set_differences
 from ..models import EligibilityRun, Enrollment, ListKind, Program
 from ..rules import BOOL, RuleError, parse
+from ..tasks import run_url, start_run
 from ..wording import reason_text
 
 RECENT_RUNS = 20
@@ -48,10 +49,7 @@ def _program(code: str) -> Program:
 
 
 def _run_url(run: EligibilityRun) -> str:
-    """The run's page: a what-if shows on the simulation page, an enrollment run on its own."""
-    if run.kind == EligibilityRun.Kind.WHAT_IF:
-        return reverse("programs:whatif", args=[run.program.code]) + f"?hasil={run.pk}"
-    return reverse("programs:run_detail", args=[run.program.code, run.pk])
+    return run_url(run)
 
 
 def _enrolled(user, run: EligibilityRun | None) -> int | None:
@@ -186,21 +184,20 @@ def quota_set(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def run_start(request: HttpRequest, code: str) -> HttpResponse:
-    """An enrollment run for a period, synchronously (demo scale); then its page."""
+    """An enrollment run for a period, in the job worker; answers at once with the job page."""
     policy.require(request.user, policy.RUN_ELIGIBILITY)
     program = _program(code)
     form = forms.RunForm(request.POST)
     if form.is_valid():
+        period = form.cleaned_data["period"].strip()
         try:
-            run = services.run_eligibility(
-                services.RunRequest(program, form.cleaned_data["period"].strip()),
-                _ctx(request, "enrollment run"))
+            services.check_startable(program, period)
         except services.ProgramError as error:
             form.add_error("period", error.message(_lang()))
         else:
-            messages.success(request, _("Enrollment run #%(run)s done.") % {"run": run.pk})
-            return redirect(_run_url(run) or reverse("programs:program_detail",
-                                                     args=[program.code]))
+            job = start_run(_ctx(request), services.RunRequest(program, period),
+                            "enrollment run")
+            return redirect(job)
     return render(request, "programs/program_detail.html",
                   _detail_context(request, program, run_form=form), status=400)
 

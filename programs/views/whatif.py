@@ -7,7 +7,7 @@ import copy
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +18,7 @@ from .. import forms, preview, services
 from ..compile import DefinitionError
 from ..differences import rule_set_differences
 from ..models import EligibilityRun, Program
+from ..tasks import start_run
 from .rules import _ctx, _lang, _program
 
 
@@ -71,18 +72,19 @@ def whatif(request: HttpRequest, code: str) -> HttpResponse:
                             request.POST or None, initial=initial, lang=_lang())
     if request.method == "POST" and form.is_valid():
         changed, new_quotas = _whatif_changes(program, definition, form)
+        run_request = services.RunRequest(
+            program, form.cleaned_data["period"].strip(), kind=EligibilityRun.Kind.WHAT_IF,
+            definition=changed, quotas=new_quotas, snapshot=_snapshot_of(current),
+            rule_set=base)
         try:
-            run = services.run_eligibility(services.RunRequest(
-                program, form.cleaned_data["period"].strip(), kind=EligibilityRun.Kind.WHAT_IF,
-                definition=changed, quotas=new_quotas, snapshot=_snapshot_of(current),
-                rule_set=base),
-                _ctx(request, "what-if"))
+            services.check_startable(program, run_request.period, base)
+            services.spec_of(program, changed or base.definition)
         except services.ProgramError as error:
             form.add_error("period", error.message(_lang()))
         except DefinitionError as error:
             form.add_error("expr", error.messages(_lang()))
         else:
-            return redirect(reverse("programs:whatif", args=[program.code]) + f"?hasil={run.pk}")
+            return redirect(start_run(_ctx(request, "what-if"), run_request, "what-if"))
     return render(request, "programs/whatif.html", {
         "program": program, "form": form, "current": current, "base": base,
         "published": published, "choice": LIST_BASE if base != published else "",

@@ -2,9 +2,11 @@
 KoboToolbox into typed, validated VisitSubmission records.
 
 Accepted exports:
-- ODK Central CSV: group paths joined by '-' ('block_III-floor_material', 'meta-instanceID',
-  geopoints split into '...-Latitude'/'-Longitude'); the members repeat comes as its own CSV
-  (pass it as `members_csv`), joined by PARENT_KEY.
+- ODK Central's CSV zip (the export download): '<formId>.csv' with group paths joined by '-'
+  ('block_III-floor_material', 'meta-instanceID', geopoints split into '...-Latitude' /
+  '-Longitude') or without them ("remove group names"), and the members repeat in
+  '<formId>-members.csv', its rows joined to their submission by PARENT_KEY = KEY; media files
+  in the zip are ignored. The two CSVs may also be given apart (`members_csv`).
 - KoboToolbox CSV: paths joined by '/'; the repeat sheet joined by '_submission__uuid'.
 - KoboToolbox JSON (/api/v2/assets/<uid>/data.json: a list or {"results": [...]}) with keys like
   'block_III/floor_material' and the repeat as a list under 'members'.
@@ -20,6 +22,8 @@ import csv
 import io
 import json
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +32,7 @@ from registry import identity
 from registry.instrument import questions, validate_answers
 
 from .codes import RESULT_CODES, VERIFIED
+from .xlsform import form_id
 
 _SPLIT = re.compile(r"[/-]")
 _GEO_PARTS = {"latitude", "longitude", "altitude", "accuracy"}
@@ -35,6 +40,7 @@ _VILLAGE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 _YES = {"yes", "1", "true", "ya", "y"}
 _NO = {"no", "0", "false", "tidak", "t", "n"}
 _REQUIRED_MEMBER_CODES = ("relation_to_household_head", "relation_to_family_head", "marital_status")
+_MAX_CSV_BYTES = 512 * 1024 * 1024  # unpacked, per CSV of a Central zip
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,13 @@ class _Bad(Exception):
 
 
 def parse_csv(data: bytes, definition: dict, members_csv: bytes | None = None) -> SubmissionBatch:
-    """An ODK Central or Kobo CSV export (plus the members repeat CSV, if any)."""
+    """An ODK Central or Kobo CSV export (plus the members repeat CSV, if any), or ODK
+    Central's CSV zip, which holds both."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            data, members_csv = _central_zip(data, form_id(definition))
+        except _Bad as bad:
+            return SubmissionBatch([], [SubmissionError(0, "", bad.message_id, bad.message_en)])
     records = [(number, _flatten(row)) for number, row in _csv_rows(data)]
     if members_csv is not None:
         by_parent: dict[str, list[dict]] = {}
@@ -95,8 +107,41 @@ def parse_csv(data: bytes, definition: dict, members_csv: bytes | None = None) -
             parent = row.get("PARENT_KEY") or row.get("_submission__uuid") or ""
             by_parent.setdefault(_instance_key(parent.split("/")[0]), []).append(row)
         for _, record in records:
-            record["members"] = by_parent.get(_instance_key(record.get("instanceID", "")), [])
+            # Central keys rows by the first version's instanceID (KEY): after an edit in
+            # Central, meta-instanceID is the new version's, PARENT_KEY still the first's.
+            key = record.get("KEY") or record.get("instanceID") or record.get("_uuid") or ""
+            record["members"] = by_parent.get(_instance_key(key), [])
     return _parse_records(records, definition)
+
+
+def _central_zip(data: bytes, example_id: str) -> tuple[bytes, bytes | None]:
+    """The form's CSV and its members CSV from Central's zip: '<formId>.csv' is the CSV
+    that every other CSV's name extends ('<formId>-<repeat>.csv'). The form id is not
+    checked: an export of an earlier version of the form reads as well."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            csvs = {
+                i.filename: i
+                for i in archive.infolist()
+                if "/" not in i.filename and i.filename.lower().endswith(".csv")
+            }
+            stems = [
+                n[:-4] for n in csvs if all(o == n or o.startswith(n[:-4] + "-") for o in csvs)
+            ]
+            if len(stems) != 1:
+                raise _Bad(
+                    "Berkas ZIP ini bukan ekspor CSV ODK Central: harus berisi satu CSV "
+                    f"formulir dan CSV anggotanya ({example_id}.csv, {example_id}-members.csv).",
+                    "This ZIP file is not an ODK Central CSV export: it must hold one form CSV "
+                    f"and its members CSV ({example_id}.csv, {example_id}-members.csv).",
+                )
+            members = csvs.get(f"{stems[0]}-members.csv")
+            if any(i.file_size > _MAX_CSV_BYTES for i in csvs.values()):
+                raise _Bad("CSV dalam ZIP terlalu besar.", "A CSV in the ZIP file is too large.")
+            root = archive.read(csvs[f"{stems[0]}.csv"])
+            return root, archive.read(members) if members else None
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise _Bad("Berkas ZIP rusak.", "The ZIP file is damaged.") from None
 
 
 def parse_json(data: bytes | list | dict, definition: dict) -> SubmissionBatch:

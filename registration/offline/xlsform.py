@@ -4,7 +4,8 @@ Collect / KoboCollect, generated from the instrument definition so the two never
 Form layout (names are what the exports carry, see odk.py):
 
     start, end, today, deviceid, username        metadata
-    block_I: household_ref, village_code, result, location (geopoint), photo (image)
+    block_I: household_ref, village_code, result, location (geopoint), photo (image,
+        scaled to PHOTO_MAX_PIXELS on the phone)
     block_<id> per instrument block (III, V_A, ...): its questions, only when result = 1
     members (repeat, only when result = 1): nik, kk_number, name, sex, birth_place,
         birth_date, relation_to_household_head, ..., employment_status
@@ -29,11 +30,13 @@ SURVEY_COLUMNS = [
     "constraint",
     *[f"constraint_message::{name}" for _, name in LANGS],
     "appearance",
+    "parameters",
 ]
 CHOICE_COLUMNS = ["list_name", "name", *[f"label::{name}" for _, name in LANGS]]
 SETTINGS_COLUMNS = ["form_title", "form_id", "version", "default_language", "instance_name"]
 
 VERIFIED_ONLY = "${result} = '1'"
+PHOTO_MAX_PIXELS = 1024  # longest side; enough to recognise the dwelling
 NIK_PATTERN = "^[0-9]{16}$"
 VILLAGE_PATTERN = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$"
 # Lists the form adds to the instrument's own code lists.
@@ -144,7 +147,14 @@ def _identification_rows() -> list[dict]:
             {"id": "Lokasi rumah", "en": "Location of the dwelling"},
             required=VERIFIED_ONLY,
         ),
-        _row("image", "photo", {"id": "Foto rumah", "en": "Photo of the dwelling"}),
+        _row(
+            "image",
+            "photo",
+            {"id": "Foto rumah", "en": "Photo of the dwelling"},
+            # Collect scales the photo down on the phone, so submissions stay small on a
+            # slow connection (pyxform warns about an image without it).
+            parameters=f"max-pixels={PHOTO_MAX_PIXELS}",
+        ),
         _row("end_group", "block_I"),
     ]
 

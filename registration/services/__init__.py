@@ -2,8 +2,8 @@
 
 from ..transitions import TransitionRefused, transition
 from .meetings import close_meeting, open_meeting, record_decision
-from .penetapan import determine
-from .proposals import propose, revise, submit, withdraw
+from .penetapan import determine, preview
+from .proposals import AlreadyProposed, propose, revise, submit, withdraw
 from .submissions import (
     accept_submission,
     compile_submission,
@@ -16,6 +16,7 @@ from .submissions import (
 from .visits import assign_visits, record_visit
 
 __all__ = [
+    "AlreadyProposed",
     "TransitionRefused",
     "accept_submission",
     "assign_visits",
@@ -25,6 +26,7 @@ __all__ = [
     "forward",
     "open_meeting",
     "open_period",
+    "preview",
     "propose",
     "ratify",
     "record_decision",

@@ -128,15 +128,6 @@ def run_import(batch: ImportBatch) -> ImportBatch:
     return process[batch.kind](batch, data)
 
 
-def process_pending(limit: int | None = None) -> int:
-    """Run waiting batches, oldest first; the number processed."""
-    done = 0
-    for batch in ImportBatch.objects.filter(status=ImportStatus.PENDING).order_by("id")[:limit]:
-        run_import(batch)
-        done += 1
-    return done
-
-
 def refuse(batch: ImportBatch, errors: Iterable[Any]) -> ImportBatch:
     """Finish a batch as refused, keeping every error (objects with row, column or field, and
     message_id/message_en)."""

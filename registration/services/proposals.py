@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,15 @@ CLOSED = {
 EDITABLE = {ProposalStatus.DRAFT, ProposalStatus.RETURNED}
 
 
+class AlreadyProposed(ValidationError):
+    """Nothing was saved: the same form was saved before (`same_form`), or an identical
+    proposal is still open. `proposal` is that proposal."""
+
+    def __init__(self, message: str, proposal: Proposal, same_form: bool):
+        super().__init__(message, code="already_proposed")
+        self.proposal, self.same_form = proposal, same_form
+
+
 @transaction.atomic
 def propose(
     ctx: audit.Context,
@@ -37,27 +46,42 @@ def propose(
     payload: dict[str, Any],
     household: Household | None = None,
     member: Member | None = None,
+    form_token: str = "",
 ) -> Proposal:
     """Create a draft proposal. Invalid NIK/KK or missing fields raise ValidationError naming
-    the field (nothing saved); likely duplicates are warnings, stored on the proposal."""
+    the field (nothing saved); likely duplicates are warnings, stored on the proposal. Saving
+    is idempotent: a form saved twice (`form_token`) or an identical proposal still open
+    raises AlreadyProposed naming the proposal that exists."""
     policy.require(ctx.actor, policy.PROPOSE, village_code)
     if ctx.actor.role == Role.PEKERJA_SOSIAL and source != ProposalSource.ATENSI:
+        raise PermissionDenied(policy.PROPOSE)
+    # The data-protection officer records a data subject's correction (UU 27/2022), nothing else.
+    subject_correction = (kind, source) == (Kind.CORRECT_DATA, ProposalSource.COMPLAINT)
+    if ctx.actor.role == Role.DPO and not subject_correction:
         raise PermissionDenied(policy.PROPOSE)
     _check_header(kind, source, village_code, household, member)
     found = payloads.errors(kind, payload, member is not None)
     if found:
         raise ValidationError(found)
     household = household or (member.household if member else None)
-    proposal = Proposal.objects.create(
-        kind=kind,
-        source=source,
-        village_id=village_code,
-        household=household,
-        member=member,
-        payload=payload,
-        status_since=timezone.now(),
-        created_by=ctx.actor,
-    )
+    _refuse_repeat(ctx, form_token)
+    _refuse_identical(kind, village_code, household, member, payload)
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                kind=kind,
+                source=source,
+                village_id=village_code,
+                household=household,
+                member=member,
+                payload=payload,
+                status_since=timezone.now(),
+                created_by=ctx.actor,
+                form_token=form_token,
+            )
+    except IntegrityError:  # the same form saved at the same moment (a double click)
+        _refuse_repeat(ctx, form_token)
+        raise
     proposal.warnings = warnings_for(proposal)
     proposal.save(update_fields=["warnings"])
     _index_niks(proposal)
@@ -72,6 +96,49 @@ def propose(
         region_code=village_code,
     )
     return proposal
+
+
+def _refuse_repeat(ctx: audit.Context, form_token: str) -> None:
+    if not form_token:
+        return
+    earlier = Proposal.objects.filter(form_token=form_token).first()
+    if earlier is None:
+        return
+    if earlier.created_by_id != ctx.actor.pk:
+        raise ValidationError(_("This form has expired; open it again."))
+    raise AlreadyProposed(
+        _("This form was already saved as proposal #%(id)s; it was not saved twice.")
+        % {"id": earlier.pk},
+        earlier,
+        same_form=True,
+    )
+
+
+def _refuse_identical(
+    kind: str,
+    village_code: str,
+    household: Household | None,
+    member: Member | None,
+    payload: dict[str, Any],
+) -> None:
+    """One open proposal per change: the same kind, record and payload are not open twice."""
+    candidates = Proposal.objects.filter(
+        kind=kind, village_id=village_code, household=household, member=member
+    ).exclude(status__in=CLOSED)
+    niks = sorted(str(p.get("nik")) for _key, p in payloads.people(kind, payload) if p.get("nik"))
+    if niks:  # through the NIK index, not every new-household proposal of the village
+        candidates = candidates.filter(niks__nik=niks[0])
+    for other in candidates.order_by("id")[:100]:
+        if other.payload == payload:
+            raise AlreadyProposed(
+                _(
+                    "An identical proposal is already open: #%(id)s (%(status)s). Nothing new "
+                    "was saved; continue with that one."
+                )
+                % {"id": other.pk, "status": other.get_status_display()},
+                other,
+                same_form=False,
+            )
 
 
 def _check_header(

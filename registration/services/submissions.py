@@ -22,6 +22,7 @@ from ..models import (
     Submission,
 )
 from ..transitions import TransitionRefused, check, move, transition
+from .documents import check_scan
 
 
 @transaction.atomic
@@ -83,6 +84,7 @@ def ratify(
         raise ValidationError(
             {"decree": _("The decree number and the decree file are both required.")}
         )
+    check_scan(decree_file, "decree_file")
     submission.decree_number = decree_number.strip()
     submission.decree_file.save(decree_file.name, decree_file, save=False)
     submission.save(update_fields=["decree_number", "decree_file"])

@@ -135,3 +135,21 @@ class Flow:
 @pytest.fixture
 def flow(make_user, answers) -> Flow:
     return Flow(make_user, answers)
+
+
+@pytest.fixture
+def web(client):
+    """The test client showing pages in English, logged in as the user given."""
+    from django.urls import reverse
+
+    client.post(reverse("set_language"), {"language": "en"})
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+def page_text(response) -> str:
+    return response.content.decode()

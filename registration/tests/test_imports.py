@@ -11,7 +11,6 @@ import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import Role
 from audit.models import Event
@@ -157,12 +156,15 @@ def test_a_proposal_with_a_nik_in_the_registry_carries_the_warning(operator, mak
     assert [w["code"] for w in Proposal.objects.get().warnings] == ["nik_in_registry"]
 
 
-def test_a_large_upload_waits_for_the_worker_which_shows_progress(operator):
+def test_an_upload_waits_for_the_worker_which_shows_progress(operator, run_jobs):
+    from registration.tasks import start_processing
+
     data = export_csv(sample_households(6))
     batch = imports.start_import(Context(operator), ImportKind.BNBA, data, "b.csv", "psks")
+    start_processing(Context(operator), batch)
     assert batch.status == ImportStatus.PENDING and Proposal.objects.count() == 0
 
-    call_command("process_imports", "--once")
+    assert run_jobs() == 1
 
     batch.refresh_from_db()
     assert (batch.status, batch.rows_total, batch.rows_done) == (ImportStatus.DONE, 6, 6)
@@ -326,20 +328,21 @@ def test_bnba_export_of_proposals_reads_back_as_the_same_households(operator):
     assert [h["families"] for h in parsed.households] == [h["families"] for h in households]
 
 
-def test_uploading_a_bnba_file_shows_the_refusal_with_its_rows(client, operator):
+def test_uploading_a_bnba_file_shows_the_refusal_with_its_rows(client, operator, run_jobs):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     client.force_login(operator)
     data = with_bad_rows(export_csv(sample_households(4)), {3: ("NIK", "12345")})
 
-    response = client.post(
+    started = client.post(
         reverse("registration_import_upload", args=["bnba"]),
         {"file": SimpleUploadedFile("b.csv", data), "source": "self_registration"},
-        follow=True,
     )
+    run_jobs()
+    response = client.get(started.url)
 
-    assert response.status_code == 200
+    assert response.status_code == 200 and b'id="job-errors"' in response.content
     assert b"NIK" in response.content and Proposal.objects.count() == 0
     template = client.get(reverse("registration_import_template", args=["xlsx"]))
     assert template.content[:2] == b"PK"
@@ -356,3 +359,20 @@ def test_the_berita_acara_downloads_as_pdf(client, flow):
     response = client.get(reverse("registration_import_berita_acara", args=[meeting.pk]))
 
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_bnba_upload_is_linked_and_its_result_is_told_in_words(client, operator, run_jobs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(operator)
+    upload_url = reverse("registration_import_upload", args=["bnba"])
+    assert upload_url in client.get(reverse("registration_queues")).content.decode()
+    assert upload_url in client.get(reverse("registration_import_progress_list")).content.decode()
+
+    client.post(upload_url, {"file": SimpleUploadedFile("b.csv", export_csv(sample_households(3))),
+                             "source": "self_registration"})
+    run_jobs()
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("registration_import_progress", args=[batch.pk])).content.decode()
+    assert "Usulan dibuat" in page and ">created<" not in page

@@ -103,7 +103,9 @@ def central_csv(rows: list[dict]) -> bytes:
 
 
 def central_members_csv(members: list[tuple[str, dict]]) -> bytes:
-    header = [f"members-{k}" for k in MEMBER] + ["PARENT_KEY", "KEY"]
+    """Central's repeat CSV: paths inside the repeat ('nik', not 'members-nik'), then
+    PARENT_KEY and KEY (test_offline_central.py builds the whole export from the XForm)."""
+    header = [*MEMBER, "PARENT_KEY", "KEY"]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)

@@ -1,15 +1,22 @@
-"""The XLSForm generated from the instrument is structurally valid for ODK Collect/KoboCollect:
-sheets survey/choices/settings, valid type names, unique names, balanced groups, every
-select_one list present in choices, labels in Indonesian and English, form id kesos_dtks_v1."""
+"""The XLSForm generated from the instrument is valid for ODK Collect/KoboCollect: sheets
+survey/choices/settings, valid type names, unique names, balanced groups, every select_one
+list present in choices, labels in Indonesian and English, form id kesos_dtks_v1; pyxform
+(the converter ODK Central and Kobo run on upload) converts it with no error and no warning,
+and ODK Validate (JavaRosa, Collect's form engine) accepts the XForm it makes."""
 
 import io
 import re
+import shutil
+import xml.etree.ElementTree as ET
 
 import pytest
+from defusedxml.ElementTree import fromstring
 from openpyxl import load_workbook
+from pyxform.xls2xform import convert
 
+from conftest import _unavailable
 from registration.offline.codes import RESULT_CODES
-from registration.offline.xlsform import build_xlsform
+from registration.offline.xlsform import PHOTO_MAX_PIXELS, build_xlsform
 from registry.instrument import questions, shipped_definition
 
 BASIC_TYPES = {
@@ -108,3 +115,43 @@ def test_every_label_is_given_in_indonesian_and_english(form):
             assert row["label::Indonesian (id)"] and row["label::English (en)"], row["name"]
     for choice in form["choices"]:
         assert choice["label::Indonesian (id)"] and choice["label::English (en)"]
+
+
+XF = "{http://www.w3.org/2002/xforms}"
+BIND_TYPES = {"code": "string", "boolean": "string", "integer": "int"}
+
+
+def _binds(xform: str) -> dict[str, ET.Element]:
+    model = fromstring(xform).find(f"{{http://www.w3.org/1999/xhtml}}head/{XF}model")
+    return {b.get("nodeset"): b for b in model.iter(f"{XF}bind")}
+
+
+def test_pyxform_converts_the_form_without_any_error_or_warning():
+    warnings: list[str] = []
+
+    result = convert(build_xlsform(shipped_definition()), warnings=warnings)
+
+    assert warnings == []
+    binds = _binds(result.xform)
+    for block in shipped_definition()["blocks"]:
+        group = "block_" + block["id"].replace(".", "_")
+        for q in block["questions"]:
+            bind = binds[f"/data/{group}/{q['key']}"]
+            assert bind.get("type") == BIND_TYPES[q["type"]], q["key"]
+            assert (bind.get("required") == "true()") == bool(q.get("required")), q["key"]
+    assert binds["/data/block_I/location"].get("type") == "geopoint"
+    photo = binds["/data/block_I/photo"]
+    assert photo.get("{http://openrosa.org/xforms}max-pixels") == str(PHOTO_MAX_PIXELS)
+    assert binds["/data/meta/instanceID"].get("{http://openrosa.org/javarosa}preload") == "uid"
+    assert 'nodeset="/data/members"' in result.xform  # the members repeat
+
+
+def test_odk_validate_accepts_the_xform_without_warnings():
+    if shutil.which("java") is None:
+        _unavailable("ODK Validate needs Java (apt-get install default-jre-headless)")
+    warnings: list[str] = []
+
+    # Raises ODKValidateError, with JavaRosa's messages, on a form Collect would refuse.
+    convert(build_xlsform(shipped_definition()), warnings=warnings, validate=True)
+
+    assert warnings == []

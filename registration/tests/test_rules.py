@@ -108,12 +108,9 @@ def test_ratification_needs_the_decree_number_and_file(flow):
 
 
 def test_a_determined_period_accepts_no_more_submissions(flow):
-    submission = compiled_submission(flow)
-    flow.ratify(submission)
-    services.forward(Context(flow.provinsi), submission)
     flow.determine()
     with pytest.raises(services.TransitionRefused):
-        services.accept_submission(Context(flow.pusat), submission)
+        compiled_submission(flow)
     with pytest.raises(services.TransitionRefused):
         flow.determine()
 

@@ -154,9 +154,16 @@ def test_a_village_full_cycle_through_the_pages_reaches_the_registry_at_penetapa
     assert Household.objects.count() == households
     assert not Member.objects.filter(nik=nik(201)).exists()
 
+    url = reverse("registration_period_determine", args=[flow.period.pk])
+    preview = client.get(url)
+    assert preview.context["preview"].to_apply == 1
     response = client.post(
-        reverse("registration_period_determine", args=[flow.period.pk]),
-        {"decree_number": "KEPMENSOS 1/HUK/2026"},
+        url,
+        {
+            "decree_number": "KEPMENSOS 1/HUK/2026",
+            "fingerprint": preview.context["form"]["fingerprint"].value(),
+            "confirm": "on",
+        },
         follow=True,
     )
     assert "was determined" in follow_text(response)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_stale_update_is_refused_and_the_first_change_is_kept(make_user, make_household):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct edits: the data centre only
     household = make_household(VILLAGE_A)
     read_revision = household.revision
     services.update_household(
@@ -27,7 +27,7 @@ def test_stale_update_is_refused_and_the_first_change_is_kept(make_user, make_ho
 
 
 def test_answers_outside_the_code_list_are_refused_and_nothing_changes(make_user, make_household):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct edits: the data centre only
     household = make_household(VILLAGE_A)
     bad = dict(household.answers, floor_material=99)
     with pytest.raises(ValidationError) as error:
@@ -39,7 +39,7 @@ def test_answers_outside_the_code_list_are_refused_and_nothing_changes(make_user
 
 
 def test_changing_an_answer_updates_its_indexed_copy(make_user, make_household):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct edits: the data centre only
     household = make_household(VILLAGE_A)
     answers = dict(household.answers, floor_material=9, floor_area_m2=18)
     household = services.update_household(
@@ -50,7 +50,7 @@ def test_changing_an_answer_updates_its_indexed_copy(make_user, make_household):
 
 
 def test_deactivation_needs_a_reason(make_user, make_household):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct edits: the data centre only
     household = make_household(VILLAGE_A)
     with pytest.raises(ValidationError):
         services.change_status(Context(actor=operator), household, Status.INACTIVE, "")
@@ -58,7 +58,7 @@ def test_deactivation_needs_a_reason(make_user, make_household):
 
 
 def test_deactivating_a_household_deactivates_its_members_with_history(make_user, make_household):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct edits: the data centre only
     household = make_household(VILLAGE_A)
     services.change_status(
         Context(actor=operator), household, Status.INACTIVE, "deceased", note="surat kematian desa"
@@ -72,7 +72,7 @@ def test_deactivating_a_household_deactivates_its_members_with_history(make_user
 
 
 def test_invalid_nik_is_refused_with_the_field_named(make_user):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct edits: the data centre only
     member = services.MemberData(
         nik="3201013102850001",
         name="Ani",
@@ -106,7 +106,7 @@ def test_database_refuses_an_inactive_record_without_reason(make_household):
 def test_reactivating_a_household_brings_back_the_members_that_went_with_it(
     make_user, make_household
 ):
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)  # direct edits: the data centre only
     household = make_household(VILLAGE_A)
     ctx = Context(actor=operator)
     head = household.members.get()

@@ -231,7 +231,7 @@ def test_a_change_through_the_form_is_saved_and_shown_in_the_audit_history(
     client, make_user, household_in
 ):
     household = household_in()
-    operator = make_user(Role.OPERATOR_KABUPATEN, "32.01", username="dinsos-bogor")
+    operator = make_user(Role.PUSAT, username="pusdatin")
     client.force_login(operator)
     response = client.post(
         reverse("household_update", args=[household.pk]),
@@ -245,14 +245,14 @@ def test_a_change_through_the_form_is_saved_and_shown_in_the_audit_history(
     page = client.get(response.url)
     history = page.content.decode().split('id="audit-history"')[1]
     assert "Jl. Mawar No. 1" in history and "Jl. Melati 7" in history
-    assert "dinsos-bogor" in history and "Pindah rumah" in history
+    assert "pusdatin" in history and "Pindah rumah" in history
 
 
 def test_a_stale_revision_shows_a_message_and_does_not_overwrite(
     client, english, make_user, household_in
 ):
     household = household_in()
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A)
+    operator = make_user(Role.PUSAT)
     client.force_login(operator)
     read_by_both = edit_data(household)
     first = client.post(reverse("household_update", args=[household.pk]),
@@ -268,7 +268,7 @@ def test_a_stale_revision_shows_a_message_and_does_not_overwrite(
 
 def test_deactivating_through_the_form_needs_a_reason(client, english, make_user, household_in):
     household = household_in()
-    client.force_login(make_user(Role.OPERATOR_DESA, VILLAGE_A))
+    client.force_login(make_user(Role.PUSAT))
     url = reverse("household_status", args=[household.pk])
     refused = client.post(url, {"status": "inactive", "inactive_reason": "", "note": ""})
     assert refused.status_code == 400
@@ -300,7 +300,7 @@ def test_a_member_can_be_deactivated_and_activated_again_from_the_member_page(
 ):
     household = household_in()
     member = household.members.get()
-    client.force_login(make_user(Role.OPERATOR_DESA, VILLAGE_A))
+    client.force_login(make_user(Role.PUSAT))
     url = reverse("member_status", args=[member.pk])
     assert client.post(url, {"status": "inactive", "inactive_reason": ""}).status_code == 400
     client.post(url, {"status": "inactive", "inactive_reason": "deceased", "note": "akta"})
@@ -355,13 +355,14 @@ def test_village_operator_sees_who_changed_the_record_but_not_who_opened_it(
     client, english, make_user, household_in
 ):
     household = household_in()
-    operator = make_user(Role.OPERATOR_DESA, VILLAGE_A, username="operator-desa")
-    client.force_login(operator)
-    client.post(reverse("household_update", args=[household.pk]),
+    centre = client.__class__()
+    centre.force_login(make_user(Role.PUSAT, username="pusdatin"))
+    centre.post(reverse("household_update", args=[household.pk]),
                 edit_data(household, address="Jl. Melati 7", reason="Salah ketik"))
+    client.force_login(make_user(Role.OPERATOR_DESA, VILLAGE_A, username="operator-desa"))
     history = client.get(reverse("household_detail", args=[household.pk])).content.decode()
     history = history.split('id="audit-history"')[1]
-    assert "Jl. Melati 7" in history and "operator-desa" in history
+    assert "Jl. Melati 7" in history and "pusdatin" in history
     assert 'id="access-log"' not in history
     auditor_client = client.__class__()
     auditor_client.force_login(make_user(Role.AUDITOR))

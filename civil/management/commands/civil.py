@@ -14,6 +14,7 @@ from civil.extracts import ExtractError
 from civil.matching import match_members
 from civil.models import CivilExtract
 from kesos.i18n import content_language
+from kesos.sql import literal
 
 
 class Command(BaseCommand):
@@ -67,8 +68,8 @@ def synth_views(synth_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name in ("households", "families", "members"):
         extra = "" if name == "families" else ", 'active' AS status, '' AS inactive_reason"
-        path = str(synth_dir / f"{name}.parquet").replace("'", "''")
-        con.execute(f"CREATE VIEW {name} AS SELECT *{extra} FROM read_parquet('{path}')")  # noqa: S608
+        path = literal(synth_dir / f"{name}.parquet")
+        con.execute(f"CREATE VIEW {name} AS SELECT *{extra} FROM read_parquet({path})")  # noqa: S608
     return con
 
 

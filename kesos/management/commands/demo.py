@@ -40,6 +40,7 @@ def demo_accounts(scope: str) -> list[tuple[str, str, str]]:
         ("peksos", Role.PEKERJA_SOSIAL, scope),
         ("pendamping", Role.PENDAMPING, scope),
         ("auditor", Role.AUDITOR, ""),
+        ("dpo", Role.DPO, ""),
         ("admin", Role.ADMINISTRATOR, ""),
     ]
 

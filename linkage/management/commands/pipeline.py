@@ -1,8 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from linkage.bands import Targets
 from linkage.pipeline import BATCH_STEPS, PipelineError, run_pipeline
+from linkage.run_display import band_lines
 from linkage.snapshots import SnapshotError
 
 STEP_NAMES = [*BATCH_STEPS, "write_back"]
@@ -30,7 +33,14 @@ class Command(BaseCommand):
         parser.add_argument("--dedup-model", type=Path, default=None,
                             help="a trained Splink model (e.g. an earlier run's dedup_model.json)")
         parser.add_argument("--thresholds", default=None, metavar="LO,HI",
-                            help="match probability: review from LO, match from HI")
+                            help="fixed bands on match probability: review from LO, match "
+                                 "from HI (default: derived from the model for the targets)")
+        parser.add_argument("--match-precision", type=float, default=None, metavar="P",
+                            help="expected precision the match band must keep (default "
+                                 f"{Targets().match_precision})")
+        parser.add_argument("--review-recall", type=float, default=None, metavar="R",
+                            help="expected recall the match and review bands together must "
+                                 f"keep (default {Targets().review_recall})")
         parser.add_argument("--engine", choices=["duckdb", "spark"], default=None,
                             help="engine of the matching and dedup steps (default duckdb)")
         parser.add_argument("--spark-master", default=None, metavar="URL",
@@ -39,7 +49,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, snapshot, from_synth, resume, steps, civil_source, dedup_model,
-               thresholds, engine, spark_master, no_progress, **options):
+               thresholds, engine, spark_master, no_progress, match_precision, review_recall,
+               **options):
         from linkage.models import PipelineRun, Snapshot
 
         only = [s for s in steps.split(",") if s]
@@ -61,6 +72,7 @@ class Command(BaseCommand):
                 params["thresholds"] = [float(x) for x in thresholds.split(",")]
             except ValueError:
                 raise CommandError("--thresholds takes two numbers, e.g. 0.5,0.99") from None
+        params |= _targets(match_precision, review_recall, bool(thresholds))
         kwargs = {"only": only, "progress": not no_progress}
         try:
             if resume:
@@ -86,6 +98,23 @@ class Command(BaseCommand):
             memory = f"{step.peak_memory_mb:8.0f} MiB" if step.peak_memory_mb else ""
             self.stdout.write(f"  {step.name:<11} {step.state:<8} {seconds} {memory} "
                               f"{_short(step.counts)}")
+            if (step.metrics or {}).get("bands"):
+                for line in band_lines(step.metrics["bands"]):
+                    self.stdout.write(f"    {line}")
+
+
+def _targets(match_precision: float | None, review_recall: float | None, fixed: bool) -> dict:
+    given = {k: v for k, v in (("match_precision", match_precision),
+                               ("review_recall", review_recall)) if v is not None}
+    if given and fixed:
+        raise CommandError(_("--thresholds fixes the bands; leave out --match-precision and "
+                             "--review-recall, or --thresholds."))
+    try:
+        Targets(**given)
+    except ValueError:
+        raise CommandError(_("--match-precision and --review-recall take a share above 0 and "
+                             "at most 1, e.g. 0.999.")) from None
+    return given
 
 
 def _short(counts: dict) -> str:
