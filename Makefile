@@ -64,6 +64,8 @@ bench: install
 	$(PY) bench/dedup.py
 	$(PY) bench/ranking.py
 	$(PY) bench/eligibility.py --households 1000000
+	command -v wrk >/dev/null || apt-get install -y -qq wrk nginx
+	$(PY) bench/jobs.py --households 1000000
 
 clean:
 	rm -rf $(VENV) node_modules var
