@@ -5,6 +5,8 @@ searched name reaches them."""
 import multiprocessing
 import os
 
+from kesos.logging import FORMATTERS
+
 bind = os.environ.get("KESOS_BIND", "127.0.0.1:8000")
 # Web requests are short (long work goes to the job worker): (2 x cores) + 1 sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -20,11 +22,7 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "kesos.logging.RedactPersonalData"}},
-    "formatters": {
-        "text": {"()": "kesos.logging.RedactedText",
-                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "kesos.logging.JsonLines"},
-    },
+    "formatters": FORMATTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],
                              "formatter": os.environ.get("LOG_FORMAT", "text")}},
     "loggers": {

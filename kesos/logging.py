@@ -46,3 +46,11 @@ class RedactedText(logging.Formatter):
 
     def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
         return redact(super().formatException(ei))
+
+
+# The formatters of Django's LOGGING and of gunicorn's logconfig_dict (LOG_FORMAT picks one).
+FORMATTERS = {
+    "text": {"()": "kesos.logging.RedactedText",
+             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "json": {"()": "kesos.logging.JsonLines"},
+}

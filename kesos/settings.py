@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from kesos.logging import FORMATTERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KESOS_VAR_DIR", BASE_DIR / "var"))
 
@@ -196,11 +198,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "kesos.logging.RedactPersonalData"}},
     # LOG_FORMAT=json: one JSON object a line (time, level, logger, message, traceback).
-    "formatters": {
-        "text": {"()": "kesos.logging.RedactedText",
-                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "kesos.logging.JsonLines"},
-    },
+    "formatters": FORMATTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],
                              "formatter": os.environ.get("LOG_FORMAT", "text")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

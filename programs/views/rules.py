@@ -48,10 +48,6 @@ def _program(code: str) -> Program:
     return get_object_or_404(Program, code=code)
 
 
-def _run_url(run: EligibilityRun) -> str:
-    return run_url(run)
-
-
 def _enrolled(user, run: EligibilityRun | None) -> int | None:
     """KPM counted within the user's region: national users read the run's counts, regional
     users count the run's enrolled rows in their region."""
@@ -82,7 +78,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         rows.append({"program": program, "version": rule_set.version if rule_set else None,
                      "in_force": in_force, "in_force_kpm": _enrolled(request.user, in_force),
                      "latest": latest, "latest_kpm": _enrolled(request.user, latest),
-                     "latest_url": _run_url(latest) if latest else ""})
+                     "latest_url": run_url(latest) if latest else ""})
     return render(request, "programs/program_list.html", {
         "rows": rows, "may_view_overlap": policy.role_allows(request.user,
                                                              policy.VIEW_ENROLLMENT)})
@@ -145,7 +141,7 @@ def _detail_context(request: HttpRequest, program: Program, **extra) -> dict:
     definition = rule_set.definition if rule_set else {}
     runs = list(program.runs.select_related("program", "created_by", "rule_set")[:RECENT_RUNS])
     for run in runs:
-        run.url = _run_url(run)
+        run.url = run_url(run)
     user = request.user
     return {
         "program": program, "rule_set": rule_set, **rules_in_words(definition, lang),
