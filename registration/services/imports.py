@@ -1,5 +1,5 @@
 """Imports of uploaded files: the batch that records each upload, its processing (in the
-request for small files, else by `manage.py process_imports`), and the BNBA import itself.
+job worker: registration/tasks.py), and the BNBA import itself.
 
 Rules every import keeps: a file with any error is refused with every error listed (row and
 column/field, both languages) and nothing but the refused batch is written; a file imported
