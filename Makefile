@@ -51,8 +51,10 @@ chromium:
 test: install chromium
 	PY=$(PY) bin/test
 
+# ruff, then the layering contracts of pyproject.toml ([tool.importlinter]).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: install
 	$(PY) bench/synth.py --people 1000000

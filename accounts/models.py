@@ -18,6 +18,12 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor (read-only)")
     # UU 27/2022 art. 53: the data-protection officer (Pejabat Pelindungan Data Pribadi).
     DPO = "dpo", _("Data protection officer")
+    # Approves payment cycles (four eyes with the program officer who prepared them).
+    KEUANGAN = "keuangan", _("Finance officer")
+    # PT Pos counter officers pay cash to KPM (bound to a region and, in payments, to the Pos
+    # channel); a paying channel's system account pushes payment statuses through the API.
+    PETUGAS_POS = "petugas_pos", _("Pos counter officer")
+    PENYALUR = "penyalur", _("Paying channel system (bank or Pos)")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

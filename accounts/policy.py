@@ -67,10 +67,29 @@ IMPORT_LISTS = "programs.import_lists"
 # the program officers.
 MANAGE_PRIVACY = "privacy.manage"
 ANSWER_OBJECTIONS = "privacy.answer_objections"
+# Payments (payments app): the program officer prepares a cycle, a finance officer approves it
+# (never their own), generates the files and imports the banks' answers; Dinas Sosial offices,
+# program managers and auditors see cycles and reconciliation within their region.
+VIEW_PAYMENTS = "payments.view"
+PREPARE_PAYMENT = "payments.prepare"
+APPROVE_PAYMENT = "payments.approve"
+DISBURSE = "payments.disburse"
+RECONCILE = "payments.reconcile"
+MANAGE_ACCOUNTS_KKS = "payments.manage_accounts"
+# PT Pos cash payout (payments/pos.py): invitation letters, the counter page and its offline
+# packages; statuses pushed by a channel's system account (payments/status_api.py); the
+# post-payment verification sample, its answers and report (payments/verification.py).
+POS_INVITATIONS = "payments.pos_invitations"
+POS_COUNTER = "payments.pos_counter"
+PUSH_PAYMENT_STATUS = "payments.push_status"
+DRAW_VERIFICATION = "payments.draw_verification"
+VERIFY_PAYMENT = "payments.verify"
 # Background jobs: everyone sees the jobs they started; these roles see every job in their scope.
 VIEW_ALL_JOBS = "jobs.view_all"
 
-_ALL_READERS = set(Role.values)
+# Everyone but the payment channels' own accounts (Pos counter, bank systems), which see only
+# the payments of their channel.
+_ALL_READERS = set(Role.values) - {Role.PETUGAS_POS, Role.PENYALUR}
 PERMISSIONS: dict[str, set[str]] = {
     VIEW_ALL_JOBS: {Role.PUSAT, Role.DINSOS_PROVINSI, Role.AUDITOR, Role.ADMINISTRATOR},
     VIEW_REGISTRY: _ALL_READERS,
@@ -99,7 +118,7 @@ PERMISSIONS: dict[str, set[str]] = {
     },
     VIEW_AUDIT_LOG: {Role.AUDITOR, Role.PUSAT},
     MANAGE_ACCOUNTS: {Role.ADMINISTRATOR},
-    USE_API: _ALL_READERS,
+    USE_API: _ALL_READERS | {Role.PENYALUR},
     # Pekerja sosial propose only ATENSI cases, the data-protection officer only a data subject's
     # correction; the registration service checks the kind and source.
     PROPOSE: {
@@ -189,6 +208,25 @@ PERMISSIONS: dict[str, set[str]] = {
     IMPORT_LISTS: {Role.PUSAT, Role.PROGRAM_MANAGER},
     MANAGE_PRIVACY: {Role.DPO, Role.ADMINISTRATOR},
     ANSWER_OBJECTIONS: {Role.PROGRAM_MANAGER},
+    VIEW_PAYMENTS: {
+        Role.OPERATOR_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.PROGRAM_MANAGER,
+        Role.KEUANGAN,
+        Role.AUDITOR,
+    },
+    PREPARE_PAYMENT: {Role.PROGRAM_MANAGER},
+    APPROVE_PAYMENT: {Role.KEUANGAN},
+    DISBURSE: {Role.KEUANGAN},
+    RECONCILE: {Role.KEUANGAN},
+    MANAGE_ACCOUNTS_KKS: {Role.KEUANGAN, Role.PROGRAM_MANAGER},
+    POS_INVITATIONS: {Role.KEUANGAN, Role.PROGRAM_MANAGER, Role.OPERATOR_KABUPATEN,
+                      Role.PETUGAS_POS},
+    POS_COUNTER: {Role.PETUGAS_POS},
+    PUSH_PAYMENT_STATUS: {Role.PENYALUR},
+    DRAW_VERIFICATION: {Role.PROGRAM_MANAGER, Role.PUSAT},
+    VERIFY_PAYMENT: {Role.PENDAMPING, Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN},
 }
 
 # The region level (number of code parts) each role is bound to; None = any level incl. national.

@@ -24,10 +24,10 @@ django.setup()
 import duckdb  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from base.sql import literal  # noqa: E402
 from civil import extracts  # noqa: E402
 from civil.management.commands.civil import synth_views  # noqa: E402
 from civil.matching import match_members  # noqa: E402
-from kesos.sql import literal  # noqa: E402
 from synth.generate import generate  # noqa: E402
 
 

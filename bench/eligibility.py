@@ -45,7 +45,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from kesos.sql import literal
+from base.sql import literal
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2021, 7, 1)

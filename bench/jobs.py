@@ -122,14 +122,17 @@ def serve(port: int, var_dir: str) -> subprocess.Popen:
 
 
 def session_cookie(base: str, username: str) -> str:
+    # The cookies are Secure (HTTPS behind the proxy); this plain-HTTP client passes them on.
     login = requests.get(f"{base}/accounts/login/", timeout=30)
+    jar = {c.name: c.value for c in login.cookies}
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)[1]
     answer = requests.post(f"{base}/accounts/login/", allow_redirects=False, timeout=60,
-                           cookies=login.cookies, headers={"Referer": f"{base}/accounts/login/"},
+                           cookies=jar, headers={"Referer": f"{base}/accounts/login/"},
                            data={"username": username, "password": PASSWORD,
                                  "csrfmiddlewaretoken": token})
-    assert answer.status_code == 302, "bench login failed"
-    return "; ".join(f"{c.name}={c.value}" for c in [*login.cookies, *answer.cookies])
+    assert answer.status_code == 302, f"bench login failed ({answer.status_code})"
+    jar |= {c.name: c.value for c in answer.cookies}
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 def wrk(url: str, paths: list[str], seconds: int, cookie: str = "",
@@ -177,6 +180,7 @@ def nginx_floor(seconds: int) -> dict | None:
     if not shutil.which("nginx"):
         return None
     folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o755)  # nginx's workers run as another user
     (folder / "index.html").write_text("<p>kesos</p>" * 100)
     port = free_port()
     (folder / "nginx.conf").write_text(

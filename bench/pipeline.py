@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kesos.sql import literal
+from base.sql import literal
 
 ROOT = Path(__file__).resolve().parent.parent
 MEAN_HOUSEHOLD_SIZE = 3.78  # what the generator's size distribution gives

@@ -31,7 +31,7 @@ django.setup()
 
 import duckdb  # noqa: E402
 
-from kesos.sql import literal  # noqa: E402
+from base.sql import literal  # noqa: E402
 from ranking.fit import fit_model  # noqa: E402
 from ranking.scoring import score_households  # noqa: E402
 from ranking.services import shipped_model  # noqa: E402

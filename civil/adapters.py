@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kesos.sql import literal
+from base.sql import literal
 
 # What a verification returns per NIK found (unknown NIKs are simply absent).
 RECORD_SCHEMA = pa.schema([

@@ -17,7 +17,7 @@ import duckdb
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from kesos.sql import literal
+from base.sql import literal
 
 CANDIDATES_FILE = "civil_candidates.parquet"
 MODEL_FILE = "civil_candidates_model.json"

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from kesos.sql import literal
+from base.sql import literal
 from registry import identity
 from synth.names import name_keys
 

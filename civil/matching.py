@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from kesos.sql import literal
+from base.sql import literal
 
 from . import candidates as candidate_search
 from .adapters import NikVerifier, fetch_records

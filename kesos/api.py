@@ -4,7 +4,7 @@ Every operation needs a bearer token (accounts.api_auth); the token's user is th
 user, so the API sees and does exactly what that user may in the web pages. The OpenAPI
 document is at /api/openapi.json and the docs page at /api/docs.
 
-Every answer under /api/ is JSON, errors included, in the one shape of kesos.api_contract:
+Every answer under /api/ is JSON, errors included, in the one shape of base.api_contract:
 unknown paths and methods too, which Django and ninja would otherwise answer with HTML or text.
 """
 
@@ -19,12 +19,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_auth import ApiTokenAuth
+from base.api_contract import field_errors, invalid
+from payments.status_api import router as payments_router
 from programs.api import router as programs_router
 from registry.api import identity_router
 from registry.api import router as registry_router
 from wilayah.api import router as wilayah_router
-
-from .api_contract import field_errors, invalid
 
 
 class KesosApi(NinjaAPI):
@@ -58,6 +58,7 @@ api.add_router("/", wilayah_router)
 api.add_router("/", identity_router)
 api.add_router("/", registry_router)
 api.add_router("/", programs_router)
+api.add_router("/", payments_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:

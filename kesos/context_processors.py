@@ -21,6 +21,7 @@ def nav(request: HttpRequest) -> dict:
         "atensi": allows(policy.ATENSI_CASEWORK, policy.ATENSI_REPORTS),
         "providers": allows(policy.VIEW_PROVIDERS),
         "programs": allows(policy.VIEW_PROGRAMS),
+        "payments": allows(policy.VIEW_PAYMENTS),
         # The data-protection officer's dashboard, or the objections a program officer answers.
         "privacy": "privacy:dashboard" if allows(policy.MANAGE_PRIVACY)
         else "privacy:objection_list" if allows(policy.ANSWER_OBJECTIONS) else "",

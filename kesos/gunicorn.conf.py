@@ -5,7 +5,7 @@ searched name reaches them."""
 import multiprocessing
 import os
 
-from kesos.logging import FORMATTERS
+from base.logging import FORMATTERS
 
 bind = os.environ.get("KESOS_BIND", "127.0.0.1:8000")
 # Web requests are short (long work goes to the job worker): (2 x cores) + 1 sync workers.
@@ -21,7 +21,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "kesos.logging.RedactPersonalData"}},
+    "filters": {"redact": {"()": "base.logging.RedactPersonalData"}},
     "formatters": FORMATTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],
                              "formatter": os.environ.get("LOG_FORMAT", "text")}},

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kesos.logging import FORMATTERS
+from base.logging import FORMATTERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KESOS_VAR_DIR", BASE_DIR / "var"))
@@ -59,12 +59,13 @@ INSTALLED_APPS = [
     "atensi",
     "programs",
     "privacy",
+    "payments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kesos.middleware.LanguageMiddleware",
+    "base.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,7 +197,7 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "kesos.logging.RedactPersonalData"}},
+    "filters": {"redact": {"()": "base.logging.RedactPersonalData"}},
     # LOG_FORMAT=json: one JSON object a line (time, level, logger, message, traceback).
     "formatters": FORMATTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],

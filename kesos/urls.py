@@ -26,6 +26,7 @@ urlpatterns = [
     path("atensi/", include("atensi.urls")),
     path("program/", include("programs.urls")),
     path("privasi/", include("privacy.urls")),
+    path("penyaluran/", include("payments.views")),
     path("pekerjaan/", include("jobs.urls")),
     path("", include("registry.urls")),
 ]

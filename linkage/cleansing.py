@@ -31,8 +31,8 @@ from django.utils import timezone
 from accounts import policy
 from audit import services as audit
 from audit.models import Source
-from kesos.bulk import load_model
-from kesos.sql import literal
+from base.bulk import load_model
+from base.sql import literal
 from registry.models import Household, Member, Status, StatusChange
 
 from .models import CleansingProposal, PipelineRun

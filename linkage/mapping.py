@@ -9,7 +9,7 @@ Standard columns: unique_id, full_name, given_name, surname, name_prefix, birth_
 sex ('M'/'F'), id_number, postcode, street, village, district, regency, state, birth_place."""
 
 # ruff: noqa: S608 -- SQL text is built from table names this code chooses; the operator's
-# column names and date format reach it only through kesos.sql.identifier and literal.
+# column names and date format reach it only through base.sql.identifier and literal.
 
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -18,7 +18,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from kesos.sql import DUCKDB, SPARK, identifier, literal
+from base.sql import DUCKDB, SPARK, identifier, literal
 
 ROLES = ("unique_id", "full_name", "given_name", "surname", "birth_date", "sex", "id_number",
          "postcode", "street", "village", "district", "regency", "state", "birth_place")

@@ -100,7 +100,7 @@ def _spark(ctx: StepContext) -> dict:
     if ctx.params.get("engine", "duckdb") != "spark":
         return {}
     if "spark" not in ctx.runtime:
-        from linkage.spark import spark_session
+        from base.spark import spark_session
 
         ctx.runtime["spark"] = spark_session(ctx.params.get("spark_master", "local[2]"))
     return {"engine": "spark", "spark": ctx.runtime["spark"]}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import policy
 from audit import services as audit
-from kesos.sql import literal
+from base.sql import literal
 
 from .models import ReviewPair
 

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kesos.sql import literal
+from base.sql import literal
 from synth.generate import SCHEMAS
 
 TABLES = ("households", "families", "members")

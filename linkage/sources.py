@@ -10,7 +10,7 @@ Indonesian and English. `own_ids` writes a link's outputs in the users' own ids 
 of each record: inside the engine the ids of the two tables carry 'l:'/'r:' to keep apart."""
 
 # ruff: noqa: S608 -- SQL text names the tables this module creates; file paths, formats and
-# the user's column names reach it only through kesos.sql.literal and identifier.
+# the user's column names reach it only through base.sql.literal and identifier.
 
 import codecs
 import difflib
@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kesos.sql import identifier, literal
+from base.sql import identifier, literal
 
 from .mapping import ColumnMapping
 

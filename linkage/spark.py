@@ -21,17 +21,17 @@ must be a folder the driver can write (the run folder, e.g. on the same NFS moun
 import json
 import logging
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from kesos.sql import literal
+from base.spark import spark_session
+from base.sql import literal
 
 from . import bands
 from .bands import Targets
-from .dedup import (
+from .dedup_parts import (
     CLUSTERS_FILE,
     MODEL_FILE,
     PAIRS_FILE,
@@ -53,32 +53,6 @@ from .dedup import (
     train,
 )
 from .mapping import build_settings, standardise_sql
-
-LOCAL_CONFIG = {
-    "spark.ui.enabled": "false",
-    "spark.ui.showConsoleProgress": "false",
-    "spark.sql.shuffle.partitions": "2",
-    "spark.default.parallelism": "2",
-    "spark.driver.memory": "2g",
-    "spark.sql.session.timeZone": "UTC",
-    # Not ./spark-warehouse in the checkout.
-    "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "kesos-spark-warehouse"),
-}
-
-
-def spark_session(master: str = "local[2]", config: dict[str, str] | None = None) -> Any:
-    """A SparkSession with Splink's similarity UDF jar (Jaro-Winkler, Damerau-Levenshtein).
-    `master` is 'local[N]' for one machine or the cluster's URL; `config` adds or overrides
-    Spark properties (executor memory, shuffle partitions, ...)."""
-    from pyspark.sql import SparkSession
-    from splink.internals.spark.jar_location import similarity_jar_location
-
-    builder = SparkSession.builder.master(master).appName("kesos-dedup")
-    settings = {**(LOCAL_CONFIG if master.startswith("local") else {}),
-                "spark.jars": similarity_jar_location(), **(config or {})}
-    for key, value in settings.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
 
 
 def deduplicate_spark(

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from atensi.models import Case, Client
 from audit.models import Event
+from base.i18n import content_language
 from civil import selectors as civil_selectors
 from civil.models import MatchStatus
-from kesos.i18n import content_language
 from programs import selectors as program_selectors
 from programs.compile import ELIGIBLE
 from programs.explain import clause_lines, explain_household

@@ -74,6 +74,26 @@ def open_objections(user: User) -> QuerySet[Objection]:
         "request__due_at", "id")
 
 
+def latest_retention_report(user: User) -> dict | None:
+    """The newest report a retention job made within the day a report is valid for, or None."""
+    from jobs.models import Job, JobState
+
+    from .retention import REPORT_VALID_FOR
+
+    require_officer(user)
+    job = Job.objects.filter(kind="retention_report", state=JobState.DONE,
+                             finished_at__gte=timezone.now() - REPORT_VALID_FOR).order_by(
+        "-finished_at").first()
+    return job.output.get("report") if job else None
+
+
+def retention_job_running() -> object | None:
+    from jobs.models import ACTIVE_STATES, Job
+
+    return Job.objects.filter(kind__in=["retention_report", "retention_apply"],
+                              state__in=ACTIVE_STATES).order_by("-created_at").first()
+
+
 def retention_runs(user: User) -> QuerySet[RetentionRun]:
     require_officer(user)
     return RetentionRun.objects.select_related("confirmed_by")[:20]

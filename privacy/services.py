@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from audit import services as audit
-from kesos.i18n import content_language
+from base.i18n import content_language
 from programs.models import Program
 from ranking import selectors as ranking_selectors
 from registration import services as registration

@@ -3,7 +3,6 @@ breaches with their deadlines), a request with its downloads and answers, the br
 the retention report with its confirm step; and the objections the program officers answer.
 Views parse, call the services, render; access is decided in privacy.access (accounts.policy)."""
 
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import policy
 from audit import services as audit
-from kesos.i18n import content_language
+from base.i18n import content_language
 from registration.forms import HOUSEHOLD_CORRECTABLE, MEMBER_CORRECTABLE, CorrectionForm
 from registry.instrument import shipped_definition
 from registry.models import Member
 
-from . import breaches, retention, selectors, services
+from . import breaches, selectors, services
 from .access import is_officer, may_answer_objection, require_officer
 from .forms import (
     BreachForm,
@@ -35,6 +34,7 @@ from .forms import (
 )
 from .models import Breach, DataCategory, RequestKind, RequestStatus
 from .pdf import bundle_pdf
+from .tasks import start_report, start_retention
 
 DOWNLOADS = {"json": "application/json", "pdf": "application/pdf"}
 
@@ -350,43 +350,24 @@ def breach_detail(request: HttpRequest, breach_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def retention_page(request: HttpRequest) -> HttpResponse:
-    """The report of what is past retention, and the confirm step that applies it."""
+    """The newest report of what is past retention (made by a job), and the confirm step that
+    applies it (another job)."""
     _officer(request)
+    if request.method == "POST" and "make_report" in request.POST:
+        return redirect(start_report(_ctx(request)))
     form = RetentionConfirmForm(request.POST or None)
     if request.method == "POST" and not form.is_valid():
         messages.error(request, _("Tick the confirmation to apply the retention policy."))
         return redirect("privacy:retention")
     if request.method == "POST":
-        try:
-            report = _confirmed_report(form)
-            result = retention.apply_retention(report, request.user)
-        except retention.PolicyError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Retention applied: %(total)s records anonymised or "
-                                        "deleted.") % {"total": result["total"]})
-        return redirect("privacy:retention")
-    try:
-        report = retention.retention_report()
-    except retention.PolicyError as error:
-        return render(request, "privacy/retention.html", {"policy_error": str(error)},
-                      status=500)
-    form = RetentionConfirmForm(initial={"as_of": report["as_of"],
-                                         "checksum": report["policy_checksum"]})
+        return redirect(start_retention(_ctx(request), form.cleaned_data["as_of"],
+                                        form.cleaned_data["checksum"]))
+    report = selectors.latest_retention_report(request.user)
+    if report:
+        form = RetentionConfirmForm(initial={"as_of": report["as_of"],
+                                             "checksum": report["policy_checksum"]})
     return render(request, "privacy/retention.html", {
-        "report": report, "as_of": parse_datetime(report["as_of"]), "form": form,
+        "report": report, "as_of": parse_datetime(report["as_of"]) if report else None,
+        "form": form, "running": selectors.retention_job_running(),
         "runs": selectors.retention_runs(request.user), "lang": content_language(),
     })
-
-
-def _confirmed_report(form: RetentionConfirmForm) -> dict:
-    """The report the officer saw, made again for the moment it was made at."""
-    as_of = parse_datetime(form.cleaned_data["as_of"])
-    if not isinstance(as_of, datetime):
-        raise retention.PolicyError(_("The report cannot be read: make it again."))
-    report = retention.retention_report(as_of=as_of)
-    if report["policy_checksum"] != form.cleaned_data["checksum"]:
-        raise retention.PolicyError(_("The retention policy changed since this report: make "
-                                      "the report again."))
-    return report
-

@@ -18,8 +18,8 @@ from ninja import Field, Path, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from audit import services as audit
-from kesos.api_contract import errors, invalid
-from kesos.i18n import content_language
+from base.api_contract import errors, invalid
+from base.i18n import content_language
 from registry import identity
 from registry import selectors as registry_selectors
 from registry.api import audit_context

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from kesos.sql import literal
+from base.sql import literal
 
 from .attributes import PERSON
 from .compile import ELIGIBLE, RuleSetSpec, columns_read, decision_sql

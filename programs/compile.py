@@ -17,7 +17,7 @@ A unit is `eligible` when every `require` clause holds and no `exclude` clause d
 from dataclasses import dataclass, field
 from typing import Any
 
-from kesos.sql import PORTABLE, literal
+from base.sql import PORTABLE, literal
 
 from .rules import INT, Context, Rule, RuleError, evaluate, parse, to_sql
 

@@ -2,10 +2,10 @@
 filters and when it was made, then one row per unit of the filtered list. A download is an
 audit event naming the run and region (never the people in it)."""
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,8 +74,9 @@ def cover_rows(export: KpmExport) -> list[tuple[str, object]]:
     ]
 
 
-def kpm_xlsx(export: KpmExport, rows: Iterable[Enrollment]) -> tuple[bytes, int]:
-    """The workbook and the number of rows written (write-only mode: memory stays flat)."""
+def kpm_xlsx(export: KpmExport, rows: Iterable[Enrollment], path: Path) -> int:
+    """Writes the workbook to `path`; the number of rows written (write-only mode: memory
+    stays flat)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -104,9 +105,8 @@ def kpm_xlsx(export: KpmExport, rows: Iterable[Enrollment]) -> tuple[bytes, int]
             names.update(regions.names([e.village_code]))
         sheet.append(row(e, export.words, names))
         count += 1
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), count
+    wb.save(path)
+    return count
 
 
 def record_export(ctx: audit.Context, export: KpmExport, rows: int) -> None:

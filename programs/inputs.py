@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.db import connection
 
+from base.sql import literal
 from civil.models import MemberMatch
-from kesos.sql import literal
 from ranking.models import HouseholdScore
 
 from .lists import lists_in_force

@@ -21,9 +21,9 @@ from django.db import transaction
 
 from audit.models import Source
 from audit.services import Context, record, record_bulk
+from base.bulk import load_model
 from civil.extracts import MAX_REPORTED, ExtractError, RowError, file_checksum
 from civil.sql import nik_valid_query
-from kesos.bulk import load_model
 from registry import identity
 from wilayah.models import Level, Region
 

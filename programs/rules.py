@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from kesos.sql import PORTABLE, literal
+from base.sql import PORTABLE, literal
 
 from .attributes import (
     BOOL,

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from audit.models import Source
 from audit.services import Context, record
-from kesos.bulk import load_model
-from kesos.sql import literal
+from base.bulk import load_model
+from base.sql import literal
 from linkage import snapshots
 from wilayah.models import Level, Region
 

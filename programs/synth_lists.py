@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from kesos.sql import literal
+from base.sql import literal
 from synth.exclusions import CIVIL_SERVANT, EMPLOYEE, EMPLOYER, GOVERNMENT_SECTOR
 from synth.people import REFERENCE_DATE
 from wilayah.services import DATA_DIR

@@ -19,7 +19,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from kesos.sql import PORTABLE, literal
+from base.sql import PORTABLE, literal
 
 SIDE_SCHEMAS = {
     "member_match": pa.schema([("member_id", pa.int64()), ("status", pa.string()),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from audit.services import Context
+from jobs.files import write_output
 from jobs.kinds import JobRefused, in_both, job_kind
 
 from . import lists, services
@@ -126,3 +127,62 @@ def umk_import(job, progress) -> dict:
     return _lists_output(in_both(lambda: gettext(
         "UMK %(year)s: the year already holds these amounts; nothing changed.")
         % {"year": year}))
+
+
+# --- KPM list exports --------------------------------------------------------------------------
+
+EXPORT_STEPS = {"export": _("Writing the KPM list")}
+
+
+@job_kind("kpm_export", label=_("KPM list export"), action=policy.VIEW_ENROLLMENT,
+          steps=EXPORT_STEPS)
+def kpm_export(job, progress) -> dict:
+    """The filtered KPM list as XLSX, read with the rights of whoever asked for it."""
+    from django.utils import translation
+
+    from . import exports, selectors
+
+    params = job.params
+    user = job.created_by
+    run = EligibilityRun.objects.select_related("program", "rule_set").get(pk=params["run"])
+    filters = selectors.KpmFilter(**params["filters"])
+    with translation.override(params.get("language") or None):
+        export = exports.KpmExport(
+            run=run, region_code=params["region"], filters=filters,
+            words=selectors.run_words(selectors.run_definition(run), params.get("language")),
+            generated_at=job.created_at,
+            generated_by=user.get_full_name() or user.get_username())
+        rows = selectors.kpm_rows(user, run, filters)
+        total = rows.count()
+        if total > exports.MAX_ROWS:
+            too_many = in_both(lambda: gettext(
+                "The list has more than %(n)s rows: choose a smaller region.")
+                % {"n": thousands(exports.MAX_ROWS)})
+            raise JobRefused(too_many["id"], too_many["en"])
+        progress("export", 0, total)
+        counted: dict = {}
+        name = exports.file_name(export)
+        write_output(job, name, lambda path: counted.update(rows=exports.kpm_xlsx(
+            export, _counted(rows.iterator(chunk_size=2000), progress, total), path)))
+    exports.record_export(Context(user, reason="KPM list export", source_ref=f"job:{job.pk}"),
+                          export, counted["rows"])
+    back = in_both(lambda: gettext("Back to the KPM list"))
+    return {"files": [name], "links": [{"url": reverse(
+        "programs:enrollment_list", args=[run.program.code, run.pk]), **back}],
+        "message": in_both(lambda: ngettext("%(n)s row written.", "%(n)s rows written.",
+                                            counted["rows"]) % {"n": thousands(counted["rows"])})}
+
+
+def _counted(rows, progress, total: int):
+    for done, row in enumerate(rows, 1):
+        yield row
+        if done % 2000 == 0:
+            progress("export", done, total)
+
+
+def start_export(ctx: Context, run: EligibilityRun, filters, region: str, language: str):
+    from jobs import services as jobs
+
+    params = {"run": run.pk, "filters": filters.as_dict(), "region": region,
+              "language": language}
+    return jobs.start(ctx, "kpm_export", params, region)

@@ -23,12 +23,15 @@ dummy-coded design; regional variants are least squares shrunk toward the model 
 (ridge on the difference), so a province with few survey households stays near national.
 """
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 FORMAT = "kesos.pmt/1"
+SHIPPED = Path(__file__).resolve().parent / "models" / "national.json"
 NATIONAL = "national"
 AREAS = ("urban", "rural")
 
@@ -281,3 +284,8 @@ def targeting(predicted: np.ndarray, truth: np.ndarray, ids: np.ndarray,
 def r_squared(y: np.ndarray, predicted: np.ndarray) -> float:
     total = float(((y - y.mean()) ** 2).sum())
     return 1.0 - float(((y - predicted) ** 2).sum()) / total if total else float("nan")
+
+
+def shipped_model() -> dict:
+    """The national model shipped with Kesos (fitted on a synthetic survey)."""
+    return json.loads(SHIPPED.read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from kesos.sql import literal
+from base.sql import literal
 
 from . import pmt
 from .sql import score_sql
@@ -49,9 +49,7 @@ def score_households(con: duckdb.DuckDBPyConnection, out_dir: Path, model=None,
     synth consumption_truth.parquet, adds the targeting metrics when the connection has no
     `consumption_truth` view."""
     if model is None:
-        from .services import shipped_model
-
-        model = shipped_model()
+        model = pmt.shipped_model()
     model = getattr(model, "document", model)  # a stored PmtModel gives its document
     started = time.perf_counter()
     as_of = as_of or datetime.now(UTC).date()

@@ -2,7 +2,6 @@
 into the database in bulk (COPY on PostgreSQL, executemany on SQLite), replacing the previous
 run's, with one audit event naming the run."""
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,24 +14,19 @@ from django.utils import timezone
 
 from audit.models import Source
 from audit.services import Context, record_bulk
-from kesos.bulk import load_model
+from base.bulk import load_model
 from registry.models import Household
 
 from .models import HouseholdScore, PmtModel
+from .pmt import shipped_model
 from .scoring import SCORES
 
-SHIPPED = Path(__file__).resolve().parent / "models" / "national.json"
 BATCH_ROWS = 200_000
 LOAD_ACTION = "ranking.scores.load"
 
 
 class LoadError(Exception):
     """Scores cannot be loaded (the message says why)."""
-
-
-def shipped_model() -> dict:
-    """The national model shipped with Kesos (fitted on a synthetic survey)."""
-    return json.loads(SHIPPED.read_text(encoding="utf-8"))
 
 
 def save_model(document: dict, fitted_from: str = "") -> PmtModel:

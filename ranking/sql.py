@@ -13,7 +13,7 @@ SQL run it; the dialect only changes how a JSON field is read and the name of th
 
 from datetime import date
 
-from kesos.sql import PORTABLE, identifier, literal
+from base.sql import PORTABLE, identifier, literal
 
 from .pmt import AREAS, ASSETS, NATIONAL, labels, weight_keys
 

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kesos.sql import literal
+from base.sql import literal
 
 from .pmt import VARIABLE_COLUMNS
 from .sql import household_variables_sql

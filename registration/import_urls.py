@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views as views
+from .views import imports as views
 
 urlpatterns = [
     path("", views.batches, name="registration_import_progress_list"),

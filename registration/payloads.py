@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kesos.i18n import content_language
+from base.i18n import content_language
 from registry import identity
 from registry.models import InactiveReason, Member, Sex
 from registry.services import MEMBER_CORRECTABLE, FamilyData, MemberData

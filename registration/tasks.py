@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jobs.kinds import JobRefused, job_kind
 
 from .models import ImportBatch, ImportKind, ImportStatus
-from .services import imports
+from .services import import_runs, imports
 
 STEPS = {"process": _("Checking and importing the file")}
 
@@ -19,7 +19,7 @@ def _process(job, progress) -> dict:
     ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).update(
         status=ImportStatus.PENDING)
     progress("process", 0, 0)
-    batch = imports.run_import(batch)
+    batch = import_runs.run_import(batch)
     if batch.status == ImportStatus.REFUSED:
         raise JobRefused(
             "Berkas ditolak; tidak ada yang diimpor. Perbaiki masalah berikut lalu unggah lagi.",

@@ -15,8 +15,8 @@ from ninja import Field, Path, Query, Router, Schema
 from accounts.models import User
 from audit.models import Source
 from audit.services import Context
-from kesos.api_contract import MAX_ID, MAX_OFFSET, MAX_TEXT, PLAIN_TEXT, errors
-from kesos.i18n import content_language
+from base.api_contract import MAX_ID, MAX_OFFSET, MAX_TEXT, PLAIN_TEXT, errors
+from base.i18n import content_language
 from wilayah.api import REGION_CODE_OR_EMPTY
 from wilayah.selectors import district_exists, within_scope
 

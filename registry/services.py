@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from audit import services as audit
-from kesos.i18n import content_language
+from base.i18n import content_language
 from wilayah.models import Level, Region
 
 from . import identity

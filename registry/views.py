@@ -21,9 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
 from audit import services as audit
-from civil import selectors as civil_selectors
-from kesos.i18n import content_language
-from ranking import selectors as ranking_selectors
+from base.i18n import content_language
 from wilayah import selectors as regions
 from wilayah.models import Level
 
@@ -308,8 +306,6 @@ def _render_household(
             "extension_blocks": hooks.household_blocks(user, household),
             "can_change": can_change,
             "can_propose": policy.can(user, policy.PROPOSE, household.village_id),
-            "welfare_score": ranking_selectors.for_household(household.pk)
-            if policy.can(user, policy.VIEW_DESIL, household.village_id) else None,
             "address_form": address_form if can_change else None,
             "status_form": status_form if can_change else None,
             **_time_zone_context(household.village_id),
@@ -469,7 +465,7 @@ def _render_member(
             "history": _audit_history(request.user, member, definition),
             "status_form": status_form if can_change else None,
             "can_propose": policy.can(request.user, policy.PROPOSE, member.village_id),
-            "civil": civil_selectors.for_member(member.pk),
+            "member_blocks": hooks.member_blocks(request.user, member),
             **_time_zone_context(member.village_id),
         },
         status=status,

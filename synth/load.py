@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from audit.models import Source
 from audit.services import Context, record_bulk
-from kesos.bulk import load_model
+from base.bulk import load_model
 from registry.models import Family, Household, InstrumentVersion, Member, Status
 from wilayah.models import Level, Region
 

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
-from kesos.api_contract import MAX_TEXT, PLAIN_TEXT, errors
+from base.api_contract import MAX_TEXT, PLAIN_TEXT, errors
 
 from . import selectors
 from .models import Region

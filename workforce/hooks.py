@@ -5,8 +5,8 @@ AppConfig.ready() it calls `register_worker_block(atensi.selectors.<fn>)`; the f
 (user, worker) and returns a `WorkerBlock` or None (nothing to show, or not allowed).
 "workforce/_block_figures.html" shows context["rows"] = [(label, value, url or ""), ...]."""
 
-from kesos.blocks import Block as WorkerBlock
-from kesos.blocks import BlockSlot
+from base.blocks import Block as WorkerBlock
+from base.blocks import BlockSlot
 
 worker_page = BlockSlot()
 register_worker_block = worker_page.register

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from audit.services import Context, diff, record
-from kesos.i18n import content_language
+from base.i18n import content_language
 from registry import identity
 from wilayah.selectors import district_exists
 

@@ -76,7 +76,7 @@ def _person_errors(person: Person) -> dict[str, str]:
 
 
 def _lang() -> str:
-    from kesos.i18n import content_language
+    from base.i18n import content_language
 
     return content_language()
 

@@ -16,7 +16,7 @@ pyspark = pytest.importorskip("pyspark")
 def spark():
     # Kesos's one way to start Spark: the first session of a process fixes the JVM's
     # classpath, so it must carry Splink's UDF jar even when this test needs no UDF.
-    from linkage.spark import spark_session
+    from base.spark import spark_session
 
     # py4j logs from finalizers after pytest closed its streams; nothing worth reading.
     logging.getLogger("py4j").setLevel(logging.WARNING)

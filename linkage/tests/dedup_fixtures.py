@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from kesos.sql import literal
+from base.sql import literal
 from synth.generate import generate
 
 

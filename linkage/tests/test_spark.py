@@ -19,7 +19,7 @@ SCOPE, HOUSEHOLDS, SEED = "32.01", 400, 11  # a few hundred registry members
 
 @pytest.fixture(scope="module")
 def spark():
-    from linkage.spark import spark_session
+    from base.spark import spark_session
 
     logging.getLogger("py4j").setLevel(logging.WARNING)  # no chatter after pytest closes output
     session = spark_session("local[2]")

@@ -227,9 +227,14 @@ def test_progress_is_reported_step_by_step(officer, old_member):
 
 
 def test_the_retention_page_shows_the_report_and_applies_only_when_confirmed(client, officer,
-                                                                             old_member):
+                                                                             old_member,
+                                                                             run_jobs):
     _household, member = old_member
     client.force_login(officer)
+    assert 'id="no-report"' in client.get(reverse("privacy:retention")).content.decode()
+    started = client.post(reverse("privacy:retention"), {"make_report": "1"})
+    assert started.status_code == 302 and "/pekerjaan/" in started.url
+    assert run_jobs() == 1  # counted in the worker
     page = client.get(reverse("privacy:retention"))
     html = page.content.decode()
     assert 'data-kind="registry.member"' in html and 'data-count="1"' in html
@@ -240,7 +245,13 @@ def test_the_retention_page_shows_the_report_and_applies_only_when_confirmed(cli
     member.refresh_from_db()
     assert member.nik == NIK
     response = client.post(reverse("privacy:retention"), data | {"confirm": "on"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/pekerjaan/" in response.url
+    member.refresh_from_db()
+    assert member.nik == NIK  # applied in the job worker, not in the request
+    assert run_jobs() == 1
     member.refresh_from_db()
     assert member.nik == ""
-    assert RetentionRun.objects.get().confirmed_by == officer
+    run = RetentionRun.objects.get()
+    assert run.confirmed_by == officer
+    job_page = client.get(response.url).content.decode()
+    assert f"Retensi diterapkan: {sum(run.applied.values())} rekaman" in job_page

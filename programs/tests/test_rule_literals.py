@@ -99,7 +99,7 @@ pyspark = pytest.importorskip("pyspark")
 def spark():
     import logging
 
-    from linkage.spark import spark_session
+    from base.spark import spark_session
 
     logging.getLogger("py4j").setLevel(logging.WARNING)
     session = spark_session("local[1]")

@@ -130,7 +130,7 @@ pyspark = pytest.importorskip("pyspark")
 def spark():
     # Kesos's one way to start Spark: the first session of a process fixes the JVM's
     # classpath, so it must carry Splink's UDF jar even when this test needs no UDF.
-    from linkage.spark import spark_session
+    from base.spark import spark_session
 
     logging.getLogger("py4j").setLevel(logging.WARNING)  # no chatter after pytest closes output
     session = spark_session("local[1]")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from audit.models import Event
 from audit.services import Context
+from jobs.models import Job
 from programs import exports
 from programs.models import EligibilityRun, Enrollment
 from programs.services import freeze
@@ -102,14 +103,25 @@ def test_kpm_list_filters_by_status_and_change(client, make_user, w):
     assert len(client.get(url, {"region": BOGOR_VILLAGE}).context["items"]) == 1
 
 
-def test_xlsx_export_holds_the_rows_of_the_filter_and_is_audited(client, make_user, w):
+def exported(client, run_jobs, run, filters=None):
+    """Start the export as the list page's button does, run the worker, download the file."""
+    started = client.post(run_url(run, "programs:enrollment_export"), filters or {})
+    assert started.status_code == 302 and "/pekerjaan/" in started.url
+    assert run_jobs() == 1
+    job = Job.objects.get(kind="kpm_export")
+    assert job.state == "done", job.error
+    return client.get(reverse("jobs:download", args=(job.pk, job.output["files"][0])))
+
+
+def test_xlsx_export_holds_the_rows_of_the_filter_and_is_audited(client, make_user, w,
+                                                                   run_jobs):
     from openpyxl import load_workbook
 
     user = login(client, make_user, Role.OPERATOR_KABUPATEN, "32.01")
-    response = client.get(run_url(w.run, "programs:enrollment_export"), {"status": "enrolled"})
+    response = exported(client, run_jobs, w.run, {"status": "enrolled"})
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cover, rows = book.worksheets
     cover_text = " ".join(str(c.value) for r in cover.iter_rows() for c in r if c.value)
     assert "sembako" in cover_text and "2021-03" in cover_text and "32.01" in cover_text
@@ -122,14 +134,27 @@ def test_xlsx_export_holds_the_rows_of_the_filter_and_is_audited(client, make_us
     assert w.registry.eligible.niks[0] not in str(event.changes)
 
 
-def test_xlsx_export_of_another_kabupaten_holds_none_of_ours(client, make_user, w):
+def test_xlsx_export_of_another_kabupaten_holds_none_of_ours(client, make_user, w, run_jobs):
     from openpyxl import load_workbook
 
     login(client, make_user, Role.OPERATOR_KABUPATEN, "34.03")
-    response = client.get(run_url(w.run, "programs:enrollment_export"))
-    rows = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    response = exported(client, run_jobs, w.run)
+    rows = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[1]
     data = list(rows.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in data] == [w.registry.other.household.pk]
+
+
+def test_the_export_runs_once_per_request_and_its_file_is_for_the_one_who_asked(
+        client, make_user, w, run_jobs):
+    login(client, make_user, Role.OPERATOR_KABUPATEN, "32.01")
+    url = run_url(w.run, "programs:enrollment_export")
+    first, second = (client.post(url, {"status": "enrolled"}) for _ in range(2))
+    assert first.url == second.url and Job.objects.filter(kind="kpm_export").count() == 1
+    run_jobs()
+    job = Job.objects.get(kind="kpm_export")
+    download = reverse("jobs:download", args=(job.pk, job.output["files"][0]))
+    login(client, make_user, Role.OPERATOR_KABUPATEN, "34.03")
+    assert client.get(download).status_code == 404
 
 
 def test_freezing_twice_is_refused_with_a_message(client, make_user, w):

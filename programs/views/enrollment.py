@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
 from audit import services as audit
-from kesos.i18n import content_language
+from base.i18n import content_language
 from registry import selectors as registry_selectors
 from registry.hooks import HouseholdBlock
 from registry.identity import mask_nik
@@ -32,6 +32,7 @@ from .. import exports, selectors, services
 from ..compile import ELIGIBLE, NOT_ASSESSED, NOT_ELIGIBLE
 from ..explain import clause_lines, explain_household
 from ..models import EligibilityRun, Enrollment
+from ..tasks import start_export
 
 PAGE_SIZE = 50
 DECISION_LABELS = {
@@ -227,7 +228,7 @@ def enrollment_list(request: HttpRequest, code: str, run_id: int) -> HttpRespons
         "next_query": _query(request, page=page.next_page_number()) if page.has_next() else "",
         "prev_query": (_query(request, page=page.previous_page_number())
                        if page.has_previous() else ""),
-        "export_query": _export_query(request),
+        "export_fields": _export_fields(request),
         "person": run.program.unit == "person",
     }
     response = render(request, "programs/enrollment_list.html", context,
@@ -236,41 +237,26 @@ def enrollment_list(request: HttpRequest, code: str, run_id: int) -> HttpRespons
     return response
 
 
-def _export_query(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return ("?" + params.urlencode()) if params else ""
+def _export_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """The list's filters, carried by the export form."""
+    return [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
 
 
 @login_required
-@require_GET
+@require_POST
 def enrollment_export(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
-    """The filtered KPM list as XLSX (cover sheet + rows); the download is audited."""
+    """The filtered KPM list as XLSX (cover sheet + rows), written in the job worker: the
+    answer is the job page, where the file is downloaded; export and download are audited."""
     run = _kpm_run(request, code, run_id)
-    form = KpmFilterForm(request.GET, user=request.user)
+    form = KpmFilterForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values()
                                          for e in errors))
         return redirect(reverse("programs:enrollment_list", args=(code, run.pk)))
     filters = form.filters()
-    qs = selectors.kpm_rows(request.user, run, filters)
-    if qs.count() > exports.MAX_ROWS:
-        messages.error(request, _("The list has more than %(n)s rows: choose a smaller region.")
-                       % {"n": f"{exports.MAX_ROWS:,}"})
-        return redirect(reverse("programs:enrollment_list", args=(code, run.pk))
-                        + _export_query(request))
-    export = exports.KpmExport(
-        run=run, region_code=filters.region or policy.scope_prefix(request.user) or "",
-        filters=filters,
-        words=selectors.run_words(selectors.run_definition(run), content_language()),
-        generated_at=timezone.now(),
-        generated_by=request.user.get_full_name() or request.user.get_username())
-    body, count = exports.kpm_xlsx(export, qs.iterator(chunk_size=2000))
-    exports.record_export(_ctx(request), export, count)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(export)}"'
-    return response
+    region = filters.region or policy.scope_prefix(request.user) or ""
+    job = start_export(_ctx(request), run, filters, region, content_language())
+    return redirect(job)
 
 
 # --- the household page block -------------------------------------------------------------------

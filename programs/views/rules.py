@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import policy
 from audit import services as audit
-from kesos.i18n import content_language
+from base.i18n import content_language
 from wilayah.models import Region
 
 from .. import forms, overlap, preview, services

@@ -14,7 +14,7 @@ pyspark = pytest.importorskip("pyspark")
 def test_spark_sql_scores_households_as_duckdb_does(synth_registry):
     # The first session of a process fixes the JVM's classpath: start it the Kesos way, with
     # Splink's UDF jar, so the dedup Spark test can run after this one.
-    from linkage.spark import spark_session
+    from base.spark import spark_session
 
     spark = spark_session("local[1]")
     try:

@@ -112,22 +112,6 @@ def claim(batch: ImportBatch) -> bool:
     return claimed == 1
 
 
-def run_import(batch: ImportBatch) -> ImportBatch:
-    """Process a pending batch (the worker and small uploads both come here)."""
-    if not claim(batch):
-        return batch
-    from .offline_imports import process_odk, process_package
-
-    process: dict[str, Callable[[ImportBatch, bytes], ImportBatch]] = {
-        ImportKind.BNBA: process_bnba,
-        ImportKind.ODK: process_odk,
-        ImportKind.PACKAGE: process_package,
-    }
-    with batch.file.open("rb") as f:
-        data = f.read()
-    return process[batch.kind](batch, data)
-
-
 def refuse(batch: ImportBatch, errors: Iterable[Any]) -> ImportBatch:
     """Finish a batch as refused, keeping every error (objects with row, column or field, and
     message_id/message_en)."""

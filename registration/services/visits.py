@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.models import Role, User
 from audit import services as audit
-from kesos.i18n import content_language
+from base.i18n import content_language
 from registry.instrument import validate_answers
 from registry.services import current_instrument
 

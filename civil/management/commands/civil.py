@@ -9,12 +9,12 @@ from pathlib import Path
 import duckdb
 from django.core.management.base import BaseCommand, CommandError
 
+from base.i18n import content_language
+from base.sql import literal
 from civil import services
 from civil.extracts import ExtractError
 from civil.matching import match_members
 from civil.models import CivilExtract
-from kesos.i18n import content_language
-from kesos.sql import literal
 
 
 class Command(BaseCommand):

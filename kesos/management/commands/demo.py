@@ -12,6 +12,7 @@ from atensi.models import Case
 from civil.services import extract_path, import_extract
 from linkage.models import PipelineRun
 from linkage.pipeline import run_pipeline
+from payments import demo as payments_demo
 from programs import demo as programs_demo
 from registration.demo import seed_registration_demo
 from registration.models import Proposal
@@ -41,6 +42,7 @@ def demo_accounts(scope: str) -> list[tuple[str, str, str]]:
         ("pendamping", Role.PENDAMPING, scope),
         ("auditor", Role.AUDITOR, ""),
         ("dpo", Role.DPO, ""),
+        ("keuangan", Role.KEUANGAN, ""),
         ("admin", Role.ADMINISTRATOR, ""),
     ]
 
@@ -93,6 +95,11 @@ class Command(BaseCommand):
         if not programs_demo.seeded() and (out_dir / "dukcapil.parquet").exists():
             for code, text in programs_demo.seed(out_dir).items():
                 self.stdout.write(f"programs: {code} {text}")
+        # After the programs demo, whose frozen Sembako list the cycle pays.
+        if not payments_demo.seeded():
+            summary = payments_demo.seed(User.objects.get(username="program"),
+                                         User.objects.get(username="keuangan"))
+            self.stdout.write(f"payments: {summary}")
         self.stdout.write(f"demo ready in {time.perf_counter() - started:.1f} s")
 
     def _data_quality(self, out_dir) -> None:

@@ -28,11 +28,14 @@ class Command(BaseCommand):
                             help="gunicorn workers (default: 2 x cores + 1, or WEB_CONCURRENCY)")
         parser.add_argument("--job-workers", type=int, default=1,
                             help="background job workers beside the web server")
+        parser.add_argument("--job-nice", type=int, default=10,
+                            help="CPU priority of the job workers below the web server's "
+                                 "(nice increment; 0 for the same)")
         parser.add_argument("--no-migrate", action="store_true",
                             help="refuse to start with migrations pending instead of applying them")
 
     def handle(self, *args, bind: str, web_workers: int | None, job_workers: int,
-               no_migrate: bool, **options) -> None:
+               job_nice: int, no_migrate: bool, **options) -> None:
         if settings.DEBUG:
             raise CommandError("kesos serve runs with DEBUG=false (and SECRET_KEY, "
                                "ALLOWED_HOSTS set); use `make run` for the demo")
@@ -48,7 +51,9 @@ class Command(BaseCommand):
         if web_workers:
             gunicorn += ["--workers", str(web_workers)]
         manage = [sys.executable, "-m", "kesos.cli", "worker"]
-        children = [subprocess.Popen(manage) for _ in range(job_workers)]  # noqa: S603
+        # Long runs use every core (DuckDB); pages are served first when both want the CPU.
+        children = [subprocess.Popen(manage, preexec_fn=lambda: os.nice(job_nice))  # noqa: S603, PLW1509
+                    for _ in range(job_workers)]
         children.append(subprocess.Popen(gunicorn))  # noqa: S603
         self._supervise(children)
 

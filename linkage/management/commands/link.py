@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kesos.i18n import content_language
+from base.i18n import content_language
 from linkage.dedup import link_tables
 from linkage.mapping import ROLES, ColumnMapping, MappingError
 from linkage.run_display import band_lines

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Source
 from audit.services import Context
-from kesos.i18n import content_language
+from base.i18n import content_language
 from programs import lists, services, synth_lists
 from programs.models import EligibilityRun, ListKind, Program
 
