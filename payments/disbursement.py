@@ -52,7 +52,9 @@ FETCH_ROWS = 50_000
 def _pad(expr: str, width: int) -> str:
     if connection.vendor == "postgresql":
         return f"lpad(CAST({expr} AS TEXT), {width}, '0')"
-    return f"printf('%0{width}d', {expr})"
+    # %% is a literal % in a statement with parameters (Django's SQLite wrapper and its DEBUG
+    # query log both format the SQL with them).
+    return f"printf('%%0{width}d', {expr})"
 
 
 def layout_for(channel: PaymentChannel, purpose: str) -> FileLayout:
