@@ -54,3 +54,16 @@ FORMATTERS = {
              "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     "json": {"()": "base.logging.JsonLines"},
 }
+
+
+def console_logging(log_format: str) -> dict:
+    """The part of a dictConfig Django and gunicorn share: one redacting console handler, in
+    `log_format` ("text", or "json": one JSON object a line)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": "base.logging.RedactPersonalData"}},
+        "formatters": FORMATTERS,
+        "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],
+                                 "formatter": log_format}},
+    }

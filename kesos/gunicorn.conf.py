@@ -5,7 +5,7 @@ searched name reaches them."""
 import multiprocessing
 import os
 
-from base.logging import FORMATTERS
+from base.logging import console_logging
 
 bind = os.environ.get("KESOS_BIND", "127.0.0.1:8000")
 # Web requests are short (long work goes to the job worker): (2 x cores) + 1 sync workers.
@@ -19,12 +19,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "base.logging.RedactPersonalData"}},
-    "formatters": FORMATTERS,
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],
-                             "formatter": os.environ.get("LOG_FORMAT", "text")}},
+    **console_logging(os.environ.get("LOG_FORMAT", "text")),
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},

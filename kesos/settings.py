@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from base.logging import FORMATTERS
+from base.logging import console_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KESOS_VAR_DIR", BASE_DIR / "var"))
@@ -195,13 +195,8 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
 
 # Logs carry no personal data: messages name record ids and counts, never NIK, KK or names.
 LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "base.logging.RedactPersonalData"}},
     # LOG_FORMAT=json: one JSON object a line (time, level, logger, message, traceback).
-    "formatters": FORMATTERS,
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"],
-                             "formatter": os.environ.get("LOG_FORMAT", "text")}},
+    **console_logging(os.environ.get("LOG_FORMAT", "text")),
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
