@@ -54,29 +54,19 @@ def _document(stored: FieldFile) -> Document:
     return Document(stored, PurePath(stored.name).name, content_type)
 
 
+def _open(ctx: audit.Context, record, file, kind: str, region: str) -> Document:
+    """A flow document for one who may see it in `region`; each opening is audited."""
+    policy.require(ctx.actor, policy.VIEW_FLOW_DOCUMENTS, region)
+    document = _document(file)
+    audit.record(ctx, audit.READ, record, {"document": [None, kind]}, region_code=region)
+    return document
+
+
 def open_decree(ctx: audit.Context, submission: Submission) -> Document:
     """The scanned decree of a ratified submission (ObjectDoesNotExist when there is none)."""
-    policy.require(ctx.actor, policy.VIEW_FLOW_DOCUMENTS, submission.regency_id)
-    document = _document(submission.decree_file)
-    audit.record(
-        ctx,
-        audit.READ,
-        submission,
-        {"document": [None, "decree"]},
-        region_code=submission.regency_id,
-    )
-    return document
+    return _open(ctx, submission, submission.decree_file, "decree", submission.regency_id)
 
 
 def open_signed_minutes(ctx: audit.Context, meeting: Meeting) -> Document:
     """The signed Berita Acara scan of a meeting (ObjectDoesNotExist when there is none)."""
-    policy.require(ctx.actor, policy.VIEW_FLOW_DOCUMENTS, meeting.village_id)
-    document = _document(meeting.berita_acara)
-    audit.record(
-        ctx,
-        audit.READ,
-        meeting,
-        {"document": [None, "berita_acara"]},
-        region_code=meeting.village_id,
-    )
-    return document
+    return _open(ctx, meeting, meeting.berita_acara, "berita_acara", meeting.village_id)
