@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     # channel); a paying channel's system account pushes payment statuses through the API.
     PETUGAS_POS = "petugas_pos", _("Pos counter officer")
     PENYALUR = "penyalur", _("Paying channel system (bank or Pos)")
+    # An e-warong's owner or cashier: sells to KPM at their own shop (ewarong app), sees nothing
+    # of the registry.
+    EWARONG = "ewarong", _("E-warong merchant")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

@@ -84,12 +84,23 @@ POS_COUNTER = "payments.pos_counter"
 PUSH_PAYMENT_STATUS = "payments.push_status"
 DRAW_VERIFICATION = "payments.draw_verification"
 VERIFY_PAYMENT = "payments.verify"
+# E-warong (ewarong app): registration at the village and approval and sanctions by the Dinas
+# Sosial; HET lists by the program and regional offices; selling by the merchant's own staff;
+# monitoring, wallets on the household page, PIN resets and printed QR letters.
+REGISTER_EWARONG = "ewarong.register"
+APPROVE_EWARONG = "ewarong.approve"
+MANAGE_HET = "ewarong.manage_het"
+SELL = "ewarong.sell"
+VIEW_EWARONG = "ewarong.view"
+VIEW_WALLET = "ewarong.view_wallet"
+MANAGE_WALLET_ACCESS = "ewarong.manage_access"
+ISSUE_QR = "ewarong.issue_qr"
 # Background jobs: everyone sees the jobs they started; these roles see every job in their scope.
 VIEW_ALL_JOBS = "jobs.view_all"
 
 # Everyone but the payment channels' own accounts (Pos counter, bank systems), which see only
-# the payments of their channel.
-_ALL_READERS = set(Role.values) - {Role.PETUGAS_POS, Role.PENYALUR}
+# the payments of their channel, and the e-warong merchants, who see only their own sales.
+_ALL_READERS = set(Role.values) - {Role.PETUGAS_POS, Role.PENYALUR, Role.EWARONG}
 PERMISSIONS: dict[str, set[str]] = {
     VIEW_ALL_JOBS: {Role.PUSAT, Role.DINSOS_PROVINSI, Role.AUDITOR, Role.ADMINISTRATOR},
     VIEW_REGISTRY: _ALL_READERS,
@@ -118,7 +129,7 @@ PERMISSIONS: dict[str, set[str]] = {
     },
     VIEW_AUDIT_LOG: {Role.AUDITOR, Role.PUSAT},
     MANAGE_ACCOUNTS: {Role.ADMINISTRATOR},
-    USE_API: _ALL_READERS | {Role.PENYALUR},
+    USE_API: _ALL_READERS | {Role.PENYALUR, Role.EWARONG},
     # Pekerja sosial propose only ATENSI cases, the data-protection officer only a data subject's
     # correction; the registration service checks the kind and source.
     PROPOSE: {
@@ -227,7 +238,86 @@ PERMISSIONS: dict[str, set[str]] = {
     PUSH_PAYMENT_STATUS: {Role.PENYALUR},
     DRAW_VERIFICATION: {Role.PROGRAM_MANAGER, Role.PUSAT},
     VERIFY_PAYMENT: {Role.PENDAMPING, Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN},
+    REGISTER_EWARONG: {Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN},
+    APPROVE_EWARONG: {Role.OPERATOR_KABUPATEN},
+    MANAGE_HET: {Role.PROGRAM_MANAGER, Role.PUSAT, Role.DINSOS_PROVINSI, Role.OPERATOR_KABUPATEN},
+    SELL: {Role.EWARONG},
+    VIEW_EWARONG: {
+        Role.OPERATOR_DESA,
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.PROGRAM_MANAGER,
+        Role.PENDAMPING,
+        Role.AUDITOR,
+    },
+    # The pendamping handle "saldonya kurang" (seed 004): they see a family's balance too.
+    VIEW_WALLET: {
+        Role.OPERATOR_DESA,
+        Role.OPERATOR_KABUPATEN,
+        Role.VERIFIER_KABUPATEN,
+        Role.DINSOS_PROVINSI,
+        Role.PUSAT,
+        Role.PROGRAM_MANAGER,
+        Role.PENDAMPING,
+        Role.KEUANGAN,
+        Role.AUDITOR,
+    },
+    MANAGE_WALLET_ACCESS: {Role.OPERATOR_KABUPATEN, Role.KEUANGAN},
+    ISSUE_QR: {Role.OPERATOR_KABUPATEN, Role.PENDAMPING, Role.PENYALUR},
 }
+
+# PKH conditionality (pkh app): the pendamping records a family's commitments, files appeals
+# and holds the P2K2 sessions; the Dinas Sosial (regency/city) imports school and health files,
+# decides appeals and graduations; the program managers set the rules and verify a stage.
+PKH_VIEW = "pkh.view"
+PKH_VERIFY = "pkh.verify"
+PKH_IMPORT = "pkh.import"
+PKH_RUN_STAGE = "pkh.run_stage"
+PKH_EDIT_RULES = "pkh.edit_rules"
+PKH_APPEAL = "pkh.appeal"
+PKH_DECIDE_APPEAL = "pkh.decide_appeal"
+PKH_GRADUATE = "pkh.graduate"
+PKH_P2K2 = "pkh.p2k2"
+PERMISSIONS.update({
+    PKH_VIEW: PERMISSIONS[VIEW_ENROLLMENT],
+    PKH_VERIFY: {Role.PENDAMPING, Role.OPERATOR_KABUPATEN},
+    PKH_IMPORT: {Role.OPERATOR_KABUPATEN, Role.PROGRAM_MANAGER},
+    PKH_RUN_STAGE: {Role.PROGRAM_MANAGER, Role.PUSAT},
+    PKH_EDIT_RULES: {Role.PROGRAM_MANAGER, Role.PUSAT},
+    PKH_APPEAL: {Role.PENDAMPING},
+    PKH_DECIDE_APPEAL: {Role.OPERATOR_KABUPATEN},
+    PKH_GRADUATE: {Role.PENDAMPING, Role.OPERATOR_KABUPATEN},
+    PKH_P2K2: {Role.PENDAMPING},
+})
+
+# Complaints (grievance app): the queue of complaints, usul and sanggah within one's region
+# (which unit's queue a role works is data in grievance/routing.py); recording a phone or
+# walk-in complaint; incidents; the SP4N-LAPOR! import; Serasi referrals; reports.
+VIEW_COMPLAINTS = "grievance.view"
+HANDLE_COMPLAINTS = "grievance.handle"
+RECORD_COMPLAINT = "grievance.record"
+MANAGE_INCIDENTS = "grievance.incidents"
+IMPORT_COMPLAINTS = "grievance.import"
+REFER_COMPLAINT = "grievance.refer"
+COMPLAINT_REPORTS = "grievance.reports"
+_COMPLAINT_HANDLERS = {
+    Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN, Role.DINSOS_PROVINSI,
+    Role.PUSAT, Role.PROGRAM_MANAGER, Role.PENDAMPING,
+}
+PERMISSIONS.update({
+    VIEW_COMPLAINTS: _COMPLAINT_HANDLERS | {Role.AUDITOR},
+    HANDLE_COMPLAINTS: _COMPLAINT_HANDLERS,
+    RECORD_COMPLAINT: _COMPLAINT_HANDLERS,
+    MANAGE_INCIDENTS: {Role.OPERATOR_KABUPATEN, Role.DINSOS_PROVINSI, Role.PUSAT,
+                       Role.PROGRAM_MANAGER},
+    IMPORT_COMPLAINTS: {Role.OPERATOR_KABUPATEN, Role.DINSOS_PROVINSI, Role.PUSAT},
+    REFER_COMPLAINT: {Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN, Role.DINSOS_PROVINSI,
+                      Role.PENDAMPING},
+    COMPLAINT_REPORTS: {Role.OPERATOR_KABUPATEN, Role.DINSOS_PROVINSI, Role.PUSAT,
+                        Role.PROGRAM_MANAGER, Role.AUDITOR},
+})
 
 # The region level (number of code parts) each role is bound to; None = any level incl. national.
 ROLE_SCOPE_LEVEL: dict[str, int | None] = {
@@ -235,6 +325,7 @@ ROLE_SCOPE_LEVEL: dict[str, int | None] = {
     Role.OPERATOR_KABUPATEN: 2,
     Role.VERIFIER_KABUPATEN: 2,
     Role.DINSOS_PROVINSI: 1,
+    Role.EWARONG: 4,
 }
 
 

@@ -20,6 +20,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_auth import ApiTokenAuth
 from base.api_contract import field_errors, invalid
+from ewarong.api import router as ewarong_router
+from grievance.api import router as grievance_router
 from payments.status_api import router as payments_router
 from programs.api import router as programs_router
 from registry.api import identity_router
@@ -58,7 +60,9 @@ api.add_router("/", wilayah_router)
 api.add_router("/", identity_router)
 api.add_router("/", registry_router)
 api.add_router("/", programs_router)
+api.add_router("/", ewarong_router)
 api.add_router("/", payments_router)
+api.add_router("/", grievance_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:

@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "programs",
     "privacy",
     "payments",
+    "pkh",
+    "ewarong",
+    "grievance",
+    "portal",
+    "captcha",  # django-simple-captcha, self-hosted (portal, issue 14)
 ]
 
 MIDDLEWARE = [

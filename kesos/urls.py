@@ -27,6 +27,11 @@ urlpatterns = [
     path("program/", include("programs.urls")),
     path("privasi/", include("privacy.urls")),
     path("penyaluran/", include("payments.views")),
+    path("pkh/", include("pkh.urls")),
+    path("ewarong/", include("ewarong.urls")),
+    path("pengaduan/", include("grievance.urls")),
+    path("cekbansos/", include("portal.urls")),
+    path("captcha/", include("captcha.urls")),
     path("pekerjaan/", include("jobs.urls")),
     path("", include("registry.urls")),
 ]

@@ -116,6 +116,24 @@ def _set_stage_amounts(cycle: PaymentCycle, definition: dict) -> None:
     for text in texts:
         Payment.objects.filter(cycle=cycle, components=text).update(
             amount=stage_amount(text, amounts, stages, cycle.stage))
+    _cut_for_conditionality(cycle, amounts, stages)
+
+
+def _cut_for_conditionality(cycle: PaymentCycle, amounts: dict[str, int], stages: int) -> None:
+    """PKH conditionality (pkh.selectors.stage_cuts): the components a family lost for the
+    previous stage's violation are left out of its amount; nothing is paid where the whole
+    payment is cut (the payment is kept, cancelled, so the household page can say why)."""
+    from pkh.selectors import stage_cuts, uncut
+
+    cuts = stage_cuts(cycle.program.code, cycle.period, cycle.stage)
+    ids = list(cuts)
+    for i in range(0, len(ids), 1000):
+        changed = list(Payment.objects.filter(cycle=cycle, household_id__in=ids[i:i + 1000]))
+        for p in changed:
+            p.amount = stage_amount(uncut(p.components, cuts[p.household_id]), amounts, stages,
+                                    cycle.stage)
+            p.status = p.status if p.amount else "cancelled"
+        Payment.objects.bulk_update(changed, ["amount", "status"])
 
 
 def prepare(ctx: audit.Context, run: EligibilityRun, return_after_days: int = 30

@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from atensi import demo as atensi_demo
 from atensi.models import Case
 from civil.services import extract_path, import_extract
+from ewarong import demo as ewarong_demo
 from linkage.models import PipelineRun
 from linkage.pipeline import run_pipeline
 from payments import demo as payments_demo
@@ -100,6 +101,10 @@ class Command(BaseCommand):
             summary = payments_demo.seed(User.objects.get(username="program"),
                                          User.objects.get(username="keuangan"))
             self.stdout.write(f"payments: {summary}")
+        if not ewarong_demo.seeded():
+            summary = ewarong_demo.seed(User.objects.get(username="program"),
+                                        User.objects.get(username="dinsos"), DEMO_PASSWORD)
+            self.stdout.write(f"ewarong: {summary}")
         self.stdout.write(f"demo ready in {time.perf_counter() - started:.1f} s")
 
     def _data_quality(self, out_dir) -> None:

@@ -1,0 +1,1 @@
+"""Merchants, HET price lists, KPM wallets and purchases (issue 13)."""

@@ -1,0 +1,1 @@
+"""Complaints, usul/sanggah, incidents and Serasi referrals (issue 14)."""

@@ -1,0 +1,33 @@
+"""Reports: compliance by component, cuts and their amounts by region, graduations by kind."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pkh import services
+from pkh.selectors import compliance_by_component, cuts_report, graduations_report
+
+from .conftest import ctx
+from .test_commitments import attendance
+
+pytestmark = pytest.mark.django_db
+
+
+def test_compliance_cuts_and_graduations_by_region(build, officers):
+    a, b = build.family("pupil_sd", "pupil_sd"), build.family("pupil_sd")
+    build.frozen_run("2026-T2", [a, b], ["sd:2,", "sd:1,"])
+    pupils = [m for m in a.household.members.all() if m.school_participation == 1]
+    for member, present in zip(pupils, (30, 50), strict=True):
+        a.members["pupil_sd"] = member
+        attendance(a, "pupil_sd", present)
+    attendance(b, "pupil_sd", 30)
+    services.verify_stage(ctx(officers["program"]), 2026, 2)
+    assert compliance_by_component(2026, 2, "32.01") == [
+        {"component": "sd", "met": 1, "violated": 2, "not_verified": 0, "rate": 33.3}]
+    # SD index 900,000 a year: 225,000 a stage per child cut.
+    assert cuts_report(2026, 3) == [{"region": "32.01", "component": "sd", "families": 2,
+                                     "members": 2, "amount": 450_000}]
+    services.graduate_mandiri(ctx(officers["pendamping"]), b.household,
+                              SimpleUploadedFile("pernyataan.pdf", b"signed"), date(2026, 6, 1))
+    assert graduations_report("32") == [{"region": "32.01", "kind": "mandiri", "families": 1}]

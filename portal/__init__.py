@@ -1,0 +1,1 @@
+"""The public cek bansos lookup and the public forms (issue 14)."""
