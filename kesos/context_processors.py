@@ -15,6 +15,12 @@ def nav(request: HttpRequest) -> dict:
         return any(policy.role_allows(user, action) for action in actions)
 
     return {"nav": {
+        # The paying channels' and the e-warong's own accounts see no registry.
+        "registry": allows(policy.VIEW_REGISTRY),
+        "till": allows(policy.SELL),
+        "ewarong": allows(policy.VIEW_EWARONG),
+        "pkh": allows(policy.PKH_VIEW),
+        "complaints": allows(policy.VIEW_COMPLAINTS),
         "data_quality": allows(policy.VIEW_DATA_QUALITY),
         "review": allows(policy.REVIEW_DUPLICATES),
         "ranking": allows(policy.VIEW_PMT_MODELS),

@@ -50,6 +50,7 @@ def test_the_till_names_the_refused_line_and_keeps_the_basket(client, shop):
     page = answer.content.decode()
     assert answer.status_code == 200 and "Baris 2" in page and "HET" in page
     assert 'value="28000"' in page and not Purchase.objects.exists()
+    assert 'href="/registry/"' not in page  # a cashier's menu shows no registry
 
 
 def test_the_till_shows_the_balance_on_request(client, shop):
