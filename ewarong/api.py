@@ -23,7 +23,7 @@ from registry.models import Household
 
 from . import access, ledger
 from .access import Refused
-from .models import LedgerEntry, Purchase
+from .models import Purchase
 from .purchases import Line, refund, sell
 from .views_till import merchant_of
 
@@ -137,16 +137,6 @@ def _household(user, household_id: int, action: str):
                          action).first()
 
 
-def wallet_history(wallet, limit: int = 100) -> list[dict]:
-    rows = (LedgerEntry.objects.filter(account=wallet).select_related("transaction")
-            .order_by("-transaction__at", "-id")[:limit])
-    receipts = dict(Purchase.objects.filter(wallet=wallet).values_list(
-        "transaction_id", "receipt_number"))
-    receipts |= dict(Purchase.objects.filter(wallet=wallet).exclude(refund=None).values_list(
-        "refund_id", "receipt_number"))
-    return [{"at": e.transaction.at, "kind": e.transaction.kind, "amount": e.amount,
-             "receipt_number": receipts.get(e.transaction_id, "")} for e in rows]
-
 
 @router.get("/ewarong/wallets/{household_id}",
             response={200: WalletOut, **errors(401, 403, 404, 422)})
@@ -160,7 +150,7 @@ def wallet(request: HttpRequest, household_id: int):
     audit.record_read(replace(audit_context(request), reason="ewarong: wallet"), household,
                       region_code=household.village_id)
     return {"household_id": household.pk, "balance": found.balance if found else 0,
-            "entries": wallet_history(found) if found else []}
+            "entries": ledger.movements(found) if found else []}
 
 
 class QrOut(Schema):

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from .models import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction
+from .models import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Purchase
 
 
 class InsufficientBalance(Exception):
@@ -77,5 +77,17 @@ def post(kind: str, key: str, legs: list[tuple[LedgerAccount, int]], at: datetim
 
 
 def balance(account: LedgerAccount) -> int:
-    """The stored balance of a wallet (equal to the sum of its entries, see check())."""
+    """The stored balance of a wallet (always the sum of its entries)."""
     return LedgerAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
+
+
+def movements(wallet: LedgerAccount, limit: int = 100) -> list[dict]:
+    """The wallet's latest movements, newest first, each with the receipt it belongs to."""
+    rows = (LedgerEntry.objects.filter(account=wallet).select_related("transaction")
+            .order_by("-transaction__at", "-id")[:limit])
+    receipts = dict(Purchase.objects.filter(wallet=wallet).values_list(
+        "transaction_id", "receipt_number"))
+    receipts |= dict(Purchase.objects.filter(wallet=wallet).exclude(refund=None).values_list(
+        "refund_id", "receipt_number"))
+    return [{"at": e.transaction.at, "kind": e.transaction.kind, "amount": e.amount,
+             "receipt_number": receipts.get(e.transaction_id, "")} for e in rows]

@@ -23,6 +23,7 @@ from wilayah.selectors import time_zone
 from . import ledger
 from .access import Identified, Refused
 from .het import het_prices
+from .merchants import can_sell
 from .models import (
     BANNED_CATEGORIES,
     Commodity,
@@ -153,8 +154,6 @@ def replay(merchant: Merchant, key: str, digest: str) -> Sale | None:
 def sell(ctx: Context, merchant: Merchant, identified: Identified, lines: list[Line],
          key: str, at: datetime | None = None) -> Sale:
     """Pay a basket. Raises Refused (nothing written) or returns the sale."""
-    from .merchants import can_sell
-
     at = at or timezone.now()
     key = key.strip()
     if not key or len(key) > 64:

@@ -19,7 +19,6 @@ from registry.models import Household
 
 from . import access, ledger
 from .access import Refused
-from .api import wallet_history
 
 
 def household_block(user, household) -> HouseholdBlock | None:
@@ -30,7 +29,7 @@ def household_block(user, household) -> HouseholdBlock | None:
         return None
     cards = Card.objects.filter(account__household=household, status="distributed")
     return HouseholdBlock(str(_("Sembako balance (e-warong)")), "ewarong/_household_wallet.html", {
-        "household": household, "balance": wallet.balance, "entries": wallet_history(wallet, 10),
+        "household": household, "balance": wallet.balance, "entries": ledger.movements(wallet, 10),
         "cards": cards,
         "may_print": policy.can(user, policy.ISSUE_QR, household.village_id),
         "may_manage": policy.can(user, policy.MANAGE_WALLET_ACCESS, household.village_id)})
