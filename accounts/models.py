@@ -27,6 +27,9 @@ class Role(models.TextChoices):
     # An e-warong's owner or cashier: sells to KPM at their own shop (ewarong app), sees nothing
     # of the registry.
     EWARONG = "ewarong", _("E-warong merchant")
+    # The head of a Dinas Sosial (regency/city or province) or of a ministry unit: signs off the
+    # monthly report before it goes up the hierarchy (monthly_reports app).
+    KEPALA_DINAS = "kepala_dinas", _("Head of service (signs reports)")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

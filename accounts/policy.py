@@ -319,6 +319,32 @@ PERMISSIONS.update({
                         Role.PROGRAM_MANAGER, Role.AUDITOR},
 })
 
+# Accountability (issue 16). Dashboards and open-data tables in one's region (reports); the audit
+# board's checks (reports.findings); the budget ceilings, revisions and allocations (budgets);
+# the monthly report: the Dinas Sosial prepares it, its head signs it off and sends it up, the
+# province and the ministry consolidate what reached them (monthly_reports).
+VIEW_REPORTS = "reports.view"
+REFRESH_SUMMARIES = "reports.refresh"
+VIEW_FINDINGS = "reports.findings"
+VIEW_BUDGET = "budgets.view"
+MANAGE_BUDGET = "budgets.manage"
+PREPARE_MONTHLY_REPORT = "monthly_reports.prepare"
+SIGN_MONTHLY_REPORT = "monthly_reports.sign"
+CONSOLIDATE_MONTHLY_REPORTS = "monthly_reports.consolidate"
+_LEADERS = {Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN, Role.DINSOS_PROVINSI, Role.PUSAT,
+            Role.PROGRAM_MANAGER, Role.KEUANGAN, Role.AUDITOR, Role.KEPALA_DINAS}
+PERMISSIONS.update({
+    VIEW_REPORTS: _LEADERS | {Role.OPERATOR_DESA, Role.PEKERJA_SOSIAL, Role.PENDAMPING},
+    REFRESH_SUMMARIES: {Role.PUSAT, Role.ADMINISTRATOR},
+    VIEW_FINDINGS: {Role.AUDITOR, Role.PUSAT, Role.DINSOS_PROVINSI, Role.OPERATOR_KABUPATEN,
+                    Role.PROGRAM_MANAGER, Role.KEUANGAN, Role.KEPALA_DINAS},
+    VIEW_BUDGET: _LEADERS,
+    MANAGE_BUDGET: {Role.KEUANGAN, Role.PUSAT},
+    PREPARE_MONTHLY_REPORT: {Role.OPERATOR_KABUPATEN, Role.DINSOS_PROVINSI, Role.PUSAT},
+    SIGN_MONTHLY_REPORT: {Role.KEPALA_DINAS},
+    CONSOLIDATE_MONTHLY_REPORTS: {Role.DINSOS_PROVINSI, Role.PUSAT},
+})
+
 # The region level (number of code parts) each role is bound to; None = any level incl. national.
 ROLE_SCOPE_LEVEL: dict[str, int | None] = {
     Role.OPERATOR_DESA: 4,

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "ewarong",
     "grievance",
     "portal",
+    "budgets",
+    "reports",
+    "monthly_reports",
     "captcha",  # django-simple-captcha, self-hosted (portal, issue 14)
 ]
 

@@ -44,6 +44,7 @@ def demo_accounts(scope: str) -> list[tuple[str, str, str]]:
         ("auditor", Role.AUDITOR, ""),
         ("dpo", Role.DPO, ""),
         ("keuangan", Role.KEUANGAN, ""),
+        ("kepala", Role.KEPALA_DINAS, scope),
         ("admin", Role.ADMINISTRATOR, ""),
     ]
 

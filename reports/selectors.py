@@ -1,0 +1,43 @@
+"""Reads of the summary tables for dashboards, open data and monthly reports."""
+
+from django.db.models import QuerySet
+
+from .models import RegionFigure, SummaryRefresh
+
+
+def level_of(region_code: str) -> int:
+    """0 for the nation (''), else the number of code parts (1 province .. 4 village)."""
+    return region_code.count(".") + 1 if region_code else 0
+
+
+def figures(period: str, region_code: str, metrics: list[str] | None = None
+            ) -> dict[tuple[str, str], int]:
+    """{(metric, program): value} of one region ('' = nation) in one period."""
+    rows = RegionFigure.objects.filter(period=period, region_code=region_code)
+    if metrics:
+        rows = rows.filter(metric__in=metrics)
+    return {(r.metric, r.program): r.value for r in rows.only("metric", "program", "value")}
+
+
+def children_figures(period: str, parent_code: str, metric: str, program: str = ""
+                     ) -> dict[str, int]:
+    """{child region code: value} of one metric for the regions one level below parent_code."""
+    rows = RegionFigure.objects.filter(period=period, parent_code=parent_code, metric=metric,
+                                       program=program).exclude(region_code=parent_code)
+    return dict(rows.values_list("region_code", "value"))
+
+
+def series(region_code: str, metric: str, program: str = "") -> QuerySet[RegionFigure]:
+    """One metric of one region over the periods, oldest first."""
+    return RegionFigure.objects.filter(region_code=region_code, metric=metric,
+                                       program=program).order_by("period")
+
+
+def periods() -> list[str]:
+    """The periods the summary tables hold, newest first."""
+    return list(RegionFigure.objects.order_by("-period").values_list("period", flat=True)
+                .distinct())
+
+
+def last_refresh() -> SummaryRefresh | None:
+    return SummaryRefresh.objects.filter(finished_at__isnull=False).first()
