@@ -162,6 +162,8 @@ def prepare(ctx: audit.Context, run: EligibilityRun, return_after_days: int = 30
             count = _insert_payments(cycle, run, per_component)
             if per_component:
                 _set_stage_amounts(cycle, definition)
+                # A family whose whole payment PKH conditionality cuts is no KPM of this cycle.
+                count = Payment.objects.filter(cycle=cycle).exclude(status="cancelled").count()
             total = Payment.objects.filter(cycle=cycle).aggregate(t=Sum("amount"))["t"] or 0
             cycle.kpm_count, cycle.total_amount = count, total
             cycle.save(update_fields=["kpm_count", "total_amount"])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils import translation
 
 from . import rules
 from .models import CommitmentResult, Graduation, RuleVersion, StageResult, StageStatus
@@ -125,6 +126,7 @@ def explain_cut(cut: Cut, definition: dict, lang: str) -> list[str]:
 GRADUATION_ID = {"alamiah": "graduasi alamiah, tidak ada komponen lagi",
                  "paksa": "graduasi paksa", "mandiri": "graduasi mandiri",
                  "tidak_padan": "data tidak padan dengan Dukcapil"}
+
 COMPONENT_ID = {"hamil": "ibu hamil", "usia_dini": "anak usia dini", "sd": "anak SD",
                 "smp": "anak SMP", "sma": "anak SMA", "disabilitas_berat": "disabilitas berat",
                 "lansia": "lanjut usia"}
@@ -318,3 +320,18 @@ def graduations_report(region_prefix: str = "") -> list[dict]:
     for village, kind in found.values_list("village_code", "kind"):
         rows[(village[:5], kind)] = rows.get((village[:5], kind), 0) + 1
     return [{"region": r, "kind": k, "families": n} for (r, k), n in sorted(rows.items())]
+
+
+def graduated_on(as_of: date) -> dict[int, str]:
+    """{household id: 'pkh_graduation_<kind>'} of the families graduated on or before `as_of`:
+    programs/exits.py ends their PKH enrollment in the next KPM list with that reason."""
+    rows = Graduation.objects.filter(on__lte=as_of).values_list("household_id", "kind")
+    return {h: f"pkh_graduation_{kind}" for h, kind in rows}
+
+
+def graduation_words() -> dict[str, tuple[str, str]]:
+    """The exit reasons' words for the KPM list, Indonesian and English."""
+    with translation.override("en"):
+        return {f"pkh_graduation_{kind}": (f"Keluar dari PKH: {GRADUATION_ID[kind]}",
+                                           f"Left PKH: {label}")
+                for kind, label in Graduation.Kind.choices}

@@ -19,7 +19,7 @@ import duckdb
 from base.sql import literal
 
 from .attributes import PERSON
-from .compile import ELIGIBLE, RuleSetSpec, columns_read, decision_sql
+from .compile import ELIGIBLE, NOT_ELIGIBLE, RuleSetSpec, columns_read, decision_sql
 from .targeting import households_from_people_sql, members_from_people_sql, person_sql
 
 HOUSEHOLD_KEY, PERSON_KEY = "household_id", "member_id, household_id"
@@ -32,6 +32,7 @@ class ProgramRun:
     code: str
     spec: RuleSetSpec
     quotas: dict[str, int] = field(default_factory=dict)  # region code prefix -> units
+    exits: dict[int, str] = field(default_factory=dict)  # household id -> reason (exits.py)
 
 
 def key_of(unit: str) -> str:
@@ -102,6 +103,20 @@ def _quota_table(con: duckdb.DuckDBPyConnection, run: ProgramRun) -> None:
         con.executemany(f"INSERT INTO {table} VALUES (?, ?)", list(run.quotas.items()))
 
 
+def _apply_exits(con: duckdb.DuckDBPyConnection, run: ProgramRun, decided: str) -> None:
+    """Households that left the program outside its rules (programs/exits.py) are decided
+    against with that reason before ranking, so they neither enrol nor take a quota place."""
+    if not run.exits:
+        return
+    table = f"exits_{_ident(run.code)}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (household_id BIGINT, reason VARCHAR)")
+    con.executemany(f"INSERT INTO {table} VALUES (?, ?)", list(run.exits.items()))
+    con.execute(f"UPDATE {decided} SET decision = '{NOT_ELIGIBLE}', reason = x.reason, "
+                f"segment = NULL, amount = 0, components = '' FROM {table} x "
+                f"WHERE {decided}.household_id = x.household_id")
+    con.execute(f"DROP TABLE {table}")
+
+
 def evaluate(con: duckdb.DuckDBPyConnection, runs: list[ProgramRun], out_dir: Path,
              as_of: date, list_kinds: list[str], program_codes: list[str]) -> dict:
     """Decide every unit for every program; returns seconds and counts per program."""
@@ -120,6 +135,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, runs: list[ProgramRun], out_dir: Pa
         decided = f"decided_{_ident(run.code)}"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {decided} AS "
                     + decision_sql(run.spec, view, key_of(run.spec.unit)))
+        _apply_exits(con, run, decided)
         con.execute(f"COPY ({ranked_sql(run, decided)}) TO {literal(path)} "
                     "(FORMAT parquet, COMPRESSION zstd)")
         con.execute(f"DROP TABLE {decided}")

@@ -24,7 +24,7 @@ from base.sql import literal
 from linkage import snapshots
 from wilayah.models import Level, Region
 
-from . import batch
+from . import batch, exits
 from .compile import DefinitionError, RuleSetSpec, build
 from .models import EligibilityRun, Enrollment, ListKind, Program, Quota, RuleSet
 from .rules import Context as RuleContext
@@ -243,7 +243,8 @@ def run_eligibility(request: RunRequest, ctx: Context,
         register_inputs(con, export_inputs(work / "inputs", as_of.year, on=as_of))
         progress("evaluate", 2, 4)
         codes = sorted(rule_context(program.unit).program_codes)
-        result = batch.evaluate(con, [batch.ProgramRun(program.code, spec, quotas)], work,
+        left = exits.exits_on(program.code, as_of)
+        result = batch.evaluate(con, [batch.ProgramRun(program.code, spec, quotas, left)], work,
                                 as_of, list(ListKind.values), codes)
         decisions = Path(result["programs"][program.code]["path"])
         regions = batch.by_region(con, decisions, 2)

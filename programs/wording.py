@@ -2,6 +2,8 @@
 1-5"), and a run's reason codes (a clause id, or what happened outside the rules) as a sentence,
 in Indonesian or English. Every page, export and API answer words reasons through here."""
 
+from . import exits
+
 OUTCOMES = {
     ("require", "for"): ("Terpenuhi", "Met"),
     ("require", "against"): ("Tidak terpenuhi", "Not met"),
@@ -54,6 +56,8 @@ def reason_text(definition: dict, reason: str, lang: str = "id") -> str:
         return ""
     if reason in REASONS:
         return _pick(REASONS[reason], lang)
+    if exit_words := exits.words(reason):
+        return _pick(exit_words, lang)
     for clause in definition.get("clauses") or []:
         if clause.get("id") == reason:
             texts = clause.get("reason") or {}

@@ -92,3 +92,22 @@ def test_p2k2_monthly_session_records_each_family_of_the_group(build, officers, 
     other = make_user("pendamping", a.household.village_id[:8], username="pendamping2")
     with pytest.raises(services.PkhError, match="this group's pendamping"):
         services.record_session(ctx(other), group, date(2026, 6, 1), "Modul", set())
+
+
+def test_a_graduation_ends_the_pkh_enrollment_in_the_next_kpm_list(build, officers):
+    """Issue 15: each graduation "ends the family's enrollment with the reason and date": the
+    next PKH enrollment run reads the graduations in force on its first day
+    (programs/exits.py) and lists the family as exited with the graduation's reason."""
+    from programs import exits, wording
+
+    f, other = build.family("pupil_sd"), build.family("pupil_sd")
+    services.graduate_mandiri(ctx(officers["pendamping"]), f.household, SIGNED,
+                              date(2026, 8, 1))
+    assert exits.exits_on("pkh", date(2026, 7, 31)) == {}
+    assert exits.exits_on("pkh", date(2026, 10, 1)) == {f.household.pk:
+                                                         "pkh_graduation_mandiri"}
+    assert other.household.pk not in exits.exits_on("pkh", date(2027, 1, 1))
+    assert wording.reason_text({}, "pkh_graduation_mandiri") == \
+        "Keluar dari PKH: graduasi mandiri"
+    assert wording.reason_text({}, "pkh_graduation_mandiri", "en") == \
+        "Left PKH: Self-reliant (signed statement)"

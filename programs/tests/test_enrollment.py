@@ -136,3 +136,26 @@ def test_a_run_cannot_be_frozen_after_a_list_it_excludes_by_changed(registry):
         services.freeze(bst, ctx())
     assert "sembako" in refused.value.message("en")
     assert services.freeze(run("bst", "2021-03"), ctx()).state == "frozen"
+
+
+@pytest.mark.django_db
+def test_an_exit_decided_outside_the_rules_ends_the_enrollment_and_frees_the_quota(
+        registry, monkeypatch):
+    """Issue 15: a PKH graduation "ends the family's enrollment with the reason and date"
+    (programs/exits.py): the family leaves the next list with that reason and the next
+    family in the quota takes its place."""
+    from programs import exits, wording
+
+    quota = {VILLAGE_A[:5]: 1}
+    first = services.freeze(run("sembako", "2021-03", quotas=quota), ctx())
+    assert list(first.enrollments.filter(status="enrolled").values_list(
+        "household_id", flat=True)) == [registry[0].pk]
+    monkeypatch.setitem(exits._SOURCES, "sembako", [lambda on: {registry[0].pk: "left_test"}])
+    monkeypatch.setitem(exits._WORDS, "left_test", ("Keluar (uji)", "Left (test)"))
+    second = run("sembako", "2021-04", quotas=quota)
+    rows = {e.household_id: e for e in second.enrollments.all()}
+    assert (rows[registry[0].pk].status, rows[registry[0].pk].change,
+            rows[registry[0].pk].reason) == ("exited", "exited", "left_test")
+    assert (rows[registry[1].pk].status, rows[registry[1].pk].change) == ("enrolled", "new")
+    assert wording.reason_text({}, "left_test") == "Keluar (uji)"
+    assert second.counts["reasons"]["left_test"] == 1
