@@ -9,7 +9,7 @@ from registry.hooks import HouseholdBlock
 
 from . import rules
 from .models import Graduation
-from .selectors import explain_cut, household_stages, rules_in_force, stage_cuts
+from .selectors import explain_cut, household_stages, in_pkh, rules_in_force, stage_cuts
 
 
 def household_block(user, household) -> HouseholdBlock | None:
@@ -17,7 +17,8 @@ def household_block(user, household) -> HouseholdBlock | None:
         return None
     stages = household_stages(household.pk)
     graduation = Graduation.objects.filter(household=household).first()
-    if not stages and graduation is None:
+    can_graduate = policy.can(user, policy.PKH_GRADUATE, household.village_id)
+    if not stages and graduation is None and not (can_graduate and in_pkh(household.pk)):
         return None
     lang = translation.get_language() or "id"
     definition = rules_in_force().definition
@@ -32,4 +33,6 @@ def household_block(user, household) -> HouseholdBlock | None:
                           context={"stages": stages, "cuts": cuts, "graduation": graduation,
                                    "threshold": definition["attendance_threshold"],
                                    "can_appeal": policy.can(user, policy.PKH_APPEAL,
-                                                            household.village_id)})
+                                                            household.village_id),
+                                   "can_graduate": can_graduate,
+                                   "household_id": household.pk})

@@ -102,6 +102,14 @@ def _add(cuts: dict[int, Cut], line: CommitmentResult, cut_rule: str, verified) 
     cut.family = cut.family or cut_rule == "family"
 
 
+def in_pkh(household_id: int) -> bool:
+    """Is the family enrolled in a frozen PKH KPM list?"""
+    from programs.models import Enrollment
+
+    return Enrollment.objects.filter(run__program__code=PKH_CODE, run__state="frozen",
+                                     household_id=household_id, status="enrolled").exists()
+
+
 def household_stages(household_id: int, limit: int = 8) -> list[StageResult]:
     return list(StageResult.objects.filter(household_id=household_id)
                 .prefetch_related("lines__member", "lines__appeal")

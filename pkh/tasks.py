@@ -71,3 +71,18 @@ def verify_stage(job, progress) -> dict:
         "verified.") % {k: run.counts.get(k, 0) for k in ("compliant", "violation",
                                                            "not_verified")}),
         "run": run.pk}
+
+
+@job_kind("pkh_graduate", label=_("PKH graduations (alamiah, tidak padan)"),
+          action=policy.PKH_RUN_STAGE,
+          steps={"graduate": _("Checking every family's components and Dukcapil match")})
+def graduate_computed(job, progress) -> dict:
+    from datetime import date
+
+    ctx = Context(job.created_by, source="batch", reason="pkh graduation",
+                  source_ref=f"job:{job.pk}")
+    progress("graduate", 0, 0)
+    counts = services.graduate_computed(ctx, date.fromisoformat(job.params["on"]),
+                                        int(job.params["year"]), int(job.params["stage"]))
+    return {"message": in_both(lambda: gettext(
+        "%(alamiah)s alamiah and %(tidak_padan)s tidak padan graduations.") % counts)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_graduation, views_groups
 
 app_name = "pkh"
 urlpatterns: list = [
@@ -12,4 +12,9 @@ urlpatterns: list = [
     path("verifikasi/", views.verify, name="verify"),
     path("sanggahan/", views.appeals, name="appeals"),
     path("sanggahan/baru/<int:line_id>/", views.appeal, name="appeal"),
+    path("keluarga/<int:household_id>/graduasi/", views_graduation.graduate, name="graduate"),
+    path("graduasi/", views_graduation.graduations, name="graduations"),
+    path("graduasi/hitung/", views_graduation.compute, name="graduate_compute"),
+    path("p2k2/", views_groups.groups, name="groups"),
+    path("p2k2/<int:group_id>/pertemuan/", views_groups.session, name="session"),
 ]
