@@ -167,26 +167,36 @@ def line_words(line: CommitmentResult, definition: dict, lang: str, family: bool
             f"{r.year}; dipulihkan setelah keluarga kembali memenuhi komitmen.")
 
 
-def years_in_program(as_of: date) -> dict[int, int]:
-    """{household id: whole years since its first frozen PKH enrollment}."""
+def years_in_program(as_of: date, region_prefix: str = "") -> dict[int, int]:
+    """{household id: whole years since its first frozen PKH enrollment} (within a region)."""
     from programs.models import Enrollment
 
     firsts: dict[int, int] = {}
-    rows = (Enrollment.objects.filter(run__program__code=PKH_CODE, run__state="frozen",
-                                      status="enrolled")
-            .values_list("household_id", "run__period"))
+    rows = Enrollment.objects.filter(run__program__code=PKH_CODE, run__state="frozen",
+                                     status="enrolled")
+    if region_prefix:
+        rows = rows.filter(village_code__startswith=region_prefix)
+    rows = rows.values_list("household_id", "run__period")
     for household_id, period in rows.iterator(chunk_size=5000):
         y = int(period[:4])
         firsts[household_id] = min(y, firsts.get(household_id, y))
     return {h: as_of.year - y for h, y in firsts.items()}
 
 
-def due_for_review(as_of: date) -> list[int]:
+def years_report(as_of: date, region_prefix: str = "") -> list[dict]:
+    """Families by whole years in PKH, within a region prefix (issue 15, item 7)."""
+    counts: dict[int, int] = {}
+    for years in years_in_program(as_of, region_prefix).values():
+        counts[years] = counts.get(years, 0) + 1
+    return [{"years": y, "families": n} for y, n in sorted(counts.items())]
+
+
+def due_for_review(as_of: date, region_prefix: str = "") -> list[int]:
     """Families six (data: review_after_years) or more years in PKH, not yet graduated: the
     design intent was an exit within six years (seed 003)."""
     limit = int(rules_in_force().definition.get("review_after_years", 6))
     graduated = set(Graduation.objects.values_list("household_id", flat=True))
-    return sorted(h for h, y in years_in_program(as_of).items()
+    return sorted(h for h, y in years_in_program(as_of, region_prefix).items()
                   if y >= limit and h not in graduated)
 
 

@@ -137,7 +137,8 @@ def reports(request):
         "compliance": selectors.compliance_by_component(*verified, scope),
         "cuts": selectors.cuts_report(year, stage, scope),
         "graduations": selectors.graduations_report(scope),
-        "review": len(selectors.due_for_review(timezone.localdate()))})
+        "years": selectors.years_report(timezone.localdate(), scope),
+        "review": len(selectors.due_for_review(timezone.localdate(), scope))})
 
 
 class StageForm(forms.Form):

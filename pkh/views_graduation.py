@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from audit import services as audit
 from registry.models import Household, Member
-from wilayah.selectors import code_in_scope
 
 from . import selectors, services
 from .models import Graduation
@@ -67,9 +66,8 @@ def graduations(request):
     scope = policy.scope_prefix(request.user) or ""
     done = policy.scoped(request.user, Graduation.objects.order_by("-on"), "village_code",
                          policy.PKH_VIEW)[:200]
-    due = selectors.due_for_review(timezone.localdate())
+    due = selectors.due_for_review(timezone.localdate(), scope)[:200]
     villages = dict(Household.objects.filter(pk__in=due).values_list("pk", "village_id"))
-    due = [h for h in due if code_in_scope(villages.get(h, ""), scope)][:200]
     heads = dict(Member.objects.filter(household_id__in=[g.household_id for g in done] + due,
                                        relation_to_household_head=1)
                  .values_list("household_id", "name"))

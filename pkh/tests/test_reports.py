@@ -31,3 +31,25 @@ def test_compliance_cuts_and_graduations_by_region(build, officers):
     services.graduate_mandiri(ctx(officers["pendamping"]), b.household,
                               SimpleUploadedFile("pernyataan.pdf", b"signed"), date(2026, 6, 1))
     assert graduations_report("32") == [{"region": "32.01", "kind": "mandiri", "families": 1}]
+
+
+def test_years_in_program_by_region(build, officers, client):
+    """Issue 15, item 7: reports of "years in program"; the six-year review (seed 003: the
+    program was designed for families to leave it within six years) counts within the
+    region."""
+    from pkh.selectors import due_for_review, years_report
+
+    old, new = build.family("pupil_sd"), build.family("pupil_sd")
+    build.frozen_run("2019-T1", [old], ["sd:1,"])
+    build.frozen_run("2026-T1", [old, new], ["sd:1,", "sd:1,"])
+    on = date(2026, 3, 1)
+    assert years_report(on, "32.01") == [{"years": 0, "families": 1},
+                                         {"years": 7, "families": 1}]
+    assert years_report(on, "32.02") == []
+    assert due_for_review(on, "32.01") == [old.household.pk]
+    assert due_for_review(on, "32.02") == []
+    client.force_login(officers["dinsos"])
+    from django.urls import reverse
+
+    page = client.get(reverse("pkh:reports"))
+    assert page.status_code == 200 and "years" in page.context
