@@ -169,7 +169,8 @@ def make_household(db):
 
 
 # The project's append-only tables (database triggers refuse UPDATE/DELETE).
-APPEND_ONLY = ["audit.migrations.0002_append_only", "atensi.migrations.0002_signoff_append_only"]
+APPEND_ONLY = ["audit.migrations.0002_append_only", "atensi.migrations.0002_signoff_append_only",
+               "budgets.migrations.0002_append_only"]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -64,6 +64,18 @@ def kind_of(name: str) -> JobKind | None:
     return KINDS.get(name)
 
 
+# Callbacks run when a job of a kind finishes done: {kind: [callback(job)]}. A higher app
+# registers one from its AppConfig.ready() (e.g. reports refreshes its summary tables after a
+# pipeline run), so that the app whose job finished does not import it.
+AFTER_DONE: dict[str, list[Callable[[Any], None]]] = {}
+
+
+def after_done(kinds: list[str], callback: Callable[[Any], None]) -> None:
+    for name in kinds:
+        if callback not in AFTER_DONE.setdefault(name, []):
+            AFTER_DONE[name].append(callback)
+
+
 def in_both(text: Callable[[], str]) -> dict[str, str]:
     """A message for the job page in both languages, from the app's own catalogue: `text` is
     called once with Indonesian active and once with English."""

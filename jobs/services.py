@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import policy
 from audit import services as audit
 
-from .kinds import JobCancelled, JobRefused, kind_of
+from .kinds import AFTER_DONE, JobCancelled, JobRefused, kind_of
 from .models import ACTIVE_STATES, Job, JobState, WorkerBeat
 from .progress import Progress
 
@@ -114,7 +114,19 @@ def _finish(job: Job, state: str, output: dict | None = None, error: dict | None
         fields["done"] = Job.objects.get(pk=job.pk).total
     Job.objects.filter(pk=job.pk).update(**fields)
     logger.info("job %s (%s) %s", job.pk, job.kind, state)
+    if state == JobState.DONE:
+        _after_done(job)
     return state
+
+
+def _after_done(job: Job) -> None:
+    """The callbacks registered for the kind (jobs.kinds.after_done); one that fails is logged
+    and does not change the job's outcome."""
+    for callback in AFTER_DONE.get(job.kind, []):
+        try:
+            callback(Job.objects.get(pk=job.pk))
+        except Exception:
+            logger.exception("after-done callback of job %s (%s) failed", job.pk, job.kind)
 
 
 def cancel(ctx: audit.Context, job: Job) -> Job:

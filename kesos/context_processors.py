@@ -28,6 +28,8 @@ def nav(request: HttpRequest) -> dict:
         "providers": allows(policy.VIEW_PROVIDERS),
         "programs": allows(policy.VIEW_PROGRAMS),
         "payments": allows(policy.VIEW_PAYMENTS),
+        "budgets": allows(policy.VIEW_BUDGET),
+        "findings": allows(policy.VIEW_FINDINGS),
         # The data-protection officer's dashboard, or the objections a program officer answers.
         "privacy": "privacy:dashboard" if allows(policy.MANAGE_PRIVACY)
         else "privacy:objection_list" if allows(policy.ANSWER_OBJECTIONS) else "",

@@ -26,7 +26,7 @@ METRICS = [
     *[Metric(f"desil_{d}", format_lazy(_("Households in desil {d}"), d=d), stock=True)
       for d in range(1, 11)],
     Metric("desil_none", _("Households without a desil"), stock=True),
-    Metric("duplicates", _("Open duplicate groups"), stock=True),
+    Metric("duplicates", _("Possible duplicates awaiting review"), stock=True),
     Metric("households_added", _("Households added"), stock=False),
     Metric("households_deactivated", _("Households deactivated"), stock=False),
     Metric("members_deactivated", _("Members deactivated"), stock=False),
@@ -44,6 +44,8 @@ METRICS = [
     # Complaints
     Metric("complaints_received", _("Complaints received"), stock=False),
     Metric("complaints_resolved", _("Complaints resolved"), stock=False),
+    Metric("complaints_resolved_in_sla", _("Complaints resolved within their SLA"), stock=False),
+    Metric("complaints_open", _("Complaints open"), stock=True),
     Metric("complaints_over_sla", _("Complaints open past their SLA"), stock=True),
     # ATENSI and the workforce
     Metric("atensi_open_cases", _("Open ATENSI cases"), stock=True),
@@ -52,3 +54,5 @@ METRICS = [
     Metric("workers", _("Social-welfare workforce"), stock=True),
 ]
 BY_CODE = {m.code: m for m in METRICS}
+STOCKS = [m.code for m in METRICS if m.stock]
+FLOWS = [m.code for m in METRICS if not m.stock]

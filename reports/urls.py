@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("temuan/", include("reports.urls_findings")),
+]

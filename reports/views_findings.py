@@ -1,0 +1,257 @@
+"""Pages of the audit board's checks (reports.findings): every check's KPM and rupiah for a
+region and each region one level down (drill-down), the KPM behind one check (paged, with why),
+and its XLSX. Every page is bounded by the user's region (accounts.policy); a region outside
+it is a 404. Lists and exports by name are audited reads (UU 27/2022 processing trail)."""
+
+import io
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts import policy
+from accounts.models import Role
+from audit import services as audit
+from base.i18n import content_language
+from payments.models import PaymentCycle
+from programs.models import Program
+from registry.identity import mask_nik
+from wilayah import selectors as regions
+from wilayah.models import Level
+
+from . import findings
+from .findings import BY_CODE, CHECKS, Scope
+
+PAGE_SIZE = 50
+READ_ACTION = "reports.findings.read"
+EXPORT_ACTION = "reports.findings.export"
+# Who sees the full NIK of the KPM behind a finding: the auditors who match it with Dukcapil,
+# the ministry's data centre and the kabupaten/kota Dinas Sosial that follows it up; the
+# other readers of the findings see it masked (data minimisation, UU 27/2022).
+FULL_NIK_ROLES = {Role.AUDITOR, Role.PUSAT, Role.OPERATOR_KABUPATEN}
+_PERIOD = re.compile(r"^[0-9A-Za-z-]{1,16}$")
+_REGION = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+_LEVEL_OF_LENGTH = {2: Level.PROVINCE, 5: Level.REGENCY, 8: Level.DISTRICT, 13: Level.VILLAGE}
+
+
+def sees_full_nik(user) -> bool:
+    return policy.can(user, policy.VIEW_FINDINGS) and user.role in FULL_NIK_ROLES
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked for, checked against the policy: the Scope and its words."""
+
+    scope: Scope
+    programs: list[Program]
+    years: list[int]
+
+    def query(self, **changes) -> str:
+        params = {"program": self.scope.program.code, "year": self.scope.year,
+                  "period": self.scope.period, "region": self.scope.region} | changes
+        return urlencode({k: v for k, v in params.items() if v != ""})
+
+
+def _selection(request: HttpRequest) -> Selection:
+    """The program, year, period and region of the request; the region defaults to the user's
+    own and must lie inside it (404 otherwise, as for a record of another region)."""
+    user = request.user
+    if not policy.role_allows(user, policy.VIEW_FINDINGS):
+        raise PermissionDenied(policy.VIEW_FINDINGS)
+    own = policy.scope_prefix(user) or ""
+    region = request.GET.get("region", "").strip() or own
+    if region and not (_REGION.match(region) and policy.can(user, policy.VIEW_FINDINGS, region)):
+        raise Http404
+    programs = list(Program.objects.order_by("code"))
+    if not programs:
+        raise Http404
+    code = request.GET.get("program", "")
+    program = next((p for p in programs if p.code == code), None)
+    if program is None and code:
+        raise Http404
+    years = sorted(set(PaymentCycle.objects.values_list("year", flat=True)), reverse=True)
+    if program is None:
+        with_cycles = (PaymentCycle.objects.values("program_id")
+                       .annotate(last=Max("year")).order_by("-last", "program_id").first())
+        program = next((p for p in programs if with_cycles and p.pk == with_cycles["program_id"]),
+                       programs[0])
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        raise Http404 from None
+    period = request.GET.get("period", "").strip()
+    if period and not _PERIOD.match(period):
+        raise Http404
+    return Selection(Scope(program, year, period, region), programs, years)
+
+
+def _region_name(code: str) -> str:
+    return regions.label(code) if code else _("Indonesia (national)")
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every check's payments, KPM and rupiah in the region, and per region one level down
+    (a link drills down into it); the reasons cards were not handed out."""
+    selection = _selection(request)
+    own = policy.scope_prefix(request.user) or ""
+    result = findings.findings(selection.scope, content_language())
+    names = regions.names(set(result.children))
+    child_level = _LEVEL_OF_LENGTH.get(findings.child_length(selection.scope.region))
+    children = [{
+        "code": code, "name": names.get(code, code),
+        "figures": [result.children[code].get(c.code, findings.Figure()) for c in CHECKS],
+        "query": selection.query(region=code) if len(code) < 13 else "",
+    } for code in sorted(result.children) if len(selection.scope.region) < 13]
+    ancestors = [r for r in regions.ancestors(selection.scope.region)
+                 if len(r.code) >= len(own)] if selection.scope.region else []
+    up = [(r.name, selection.query(region=r.code)) for r in ancestors[:-1]]
+    if own == "" and selection.scope.region:
+        up.insert(0, (_("Indonesia (national)"), selection.query(region="")))
+    rows = [{"check": c, "figure": result.totals[c.code]} for c in CHECKS]
+    card_words = findings.CARD_REASONS
+    return render(request, "reports/findings.html", {
+        "selection": selection, "scope": selection.scope, "result": result,
+        "rows": rows, "checks": CHECKS, "children": children,
+        "child_level": child_level.label if child_level else "",
+        "region_name": _region_name(selection.scope.region), "up": up,
+        "card_reasons": [(str(card_words.get(k, k)), f) for k, f in result.card_reasons.items()],
+    })
+
+
+def _check(code: str):
+    check = BY_CODE.get(code)
+    if check is None:
+        raise Http404
+    return check
+
+
+def _items(check: str, payments: list, extra: dict, full_nik: bool) -> list[dict]:
+    names = regions.names({p.village_code for p in payments})
+    return [{"p": p, "village": names.get(p.village_code, p.village_code),
+             "nik": (p.nik if full_nik else mask_nik(p.nik)) if p.nik else "—",
+             "why": findings.detail_of(check, p, extra)} for p in payments]
+
+
+def _ctx(request: HttpRequest, reason: str) -> audit.Context:
+    return audit.Context(actor=request.user, reason=reason, source_ref=request.path[:100])
+
+
+def _read_changes(selection: Selection, check: str, **more) -> dict:
+    s = selection.scope
+    return {"check": check, "program": s.program.code, "year": s.year, "period": s.period,
+            "region": s.region} | more
+
+
+@login_required
+@require_GET
+def check_list(request: HttpRequest, check: str) -> HttpResponse:
+    """The payments one check finds in the region, 50 a page, with why each is a finding; the
+    read is audited with the payments shown."""
+    found = _check(check)
+    selection = _selection(request)
+    lang = content_language()
+    qs, extra = findings.rows_of(check, selection.scope, lang)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    payments = list(page.object_list)
+    full_nik = sees_full_nik(request.user)
+    audit.record(_ctx(request, _("Audit findings: list")), READ_ACTION, selection.scope.program,
+                 _read_changes(selection, check, page=page.number,
+                               payments=[p.pk for p in payments],
+                               nik="full" if full_nik else "masked"),
+                 region_code=selection.scope.region)
+    return render(request, "reports/findings_check.html", {
+        "selection": selection, "scope": selection.scope, "check": found,
+        "items": _items(check, payments, extra, full_nik), "page": page,
+        "total": page.paginator.count, "full_nik": full_nik,
+        "region_name": _region_name(selection.scope.region),
+        "snapshot": extra.get("snapshot"), "outside": check == "outside_rules",
+        "next_query": (selection.query(page=page.next_page_number())
+                       if page.has_next() else ""),
+        "prev_query": (selection.query(page=page.previous_page_number())
+                       if page.has_previous() else ""),
+    })
+
+
+def _headers(full_nik: bool) -> list[str]:
+    return [_("Region code"), _("Village"), _("Recipient"),
+            _("NIK") if full_nik else _("NIK (masked)"), _("Period"), _("Stage"),
+            _("Amount (Rp)"), _("Status"), _("Why")]
+
+
+def workbook(check: str, selection: Selection, full_nik: bool, lang: str) -> tuple[bytes, int]:
+    """The check's payments as XLSX: a cover sheet (what, where, when) and one row each."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    found = BY_CODE[check]
+    s = selection.scope
+    qs, extra = findings.rows_of(check, s, lang)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    cover = wb.create_sheet(_("About")[:31])
+    for label, value in [(_("Audit check"), str(found.label)),
+                         (_("Description"), str(found.description)),
+                         (_("Program"), s.program.name), (_("Year"), s.year),
+                         (_("Period"), s.period or _("All")),
+                         (_("Region"), _region_name(s.region)),
+                         (_("Made"), timezone.localtime().strftime("%Y-%m-%d %H:%M"))]:
+        cell = WriteOnlyCell(cover, value=label)
+        cell.font = bold
+        cover.append([cell, value])
+    sheet = wb.create_sheet(_("Findings")[:31])
+    sheet.freeze_panes = "A2"
+    heading = []
+    for text in _headers(full_nik):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    names: dict[str, str] = {}
+    count = 0
+    for p in qs.iterator(chunk_size=2000):
+        if p.village_code not in names:
+            names.update(regions.names([p.village_code]))
+        nik = (p.nik if full_nik else mask_nik(p.nik)) if p.nik else ""
+        amount = WriteOnlyCell(sheet, value=p.amount)
+        amount.number_format = "#,##0"
+        sheet.append([p.village_code, names.get(p.village_code, ""), p.recipient_name, nik,
+                      p.period, p.stage, amount, p.get_status_display(),
+                      findings.detail_of(check, p, extra)])
+        count += 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), count
+
+
+@login_required
+@require_GET
+def check_xlsx(request: HttpRequest, check: str) -> HttpResponse:
+    """The check's payments in the region as XLSX; the download is audited with its size."""
+    _check(check)
+    selection = _selection(request)
+    full_nik = sees_full_nik(request.user)
+    data, count = workbook(check, selection, full_nik, content_language())
+    audit.record(_ctx(request, _("Audit findings: export")), EXPORT_ACTION,
+                 selection.scope.program,
+                 _read_changes(selection, check, rows=count, format="xlsx",
+                               nik="full" if full_nik else "masked"),
+                 region_code=selection.scope.region)
+    s = selection.scope
+    where = s.region.replace(".", "") or "nasional"
+    name = f"temuan-{check}-{s.program.code}-{s.period or s.year}-{where}.xlsx"
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
