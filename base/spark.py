@@ -13,6 +13,9 @@ LOCAL_CONFIG = {
     "spark.default.parallelism": "2",
     "spark.driver.memory": "2g",
     "spark.sql.session.timeZone": "UTC",
+    # A broadcast join must fit in the small driver; on a loaded CI runner it did not (the
+    # cluster step failed with "Not enough memory to build and broadcast the table").
+    "spark.sql.autoBroadcastJoinThreshold": "-1",
     # Not ./spark-warehouse in the checkout.
     "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "kesos-spark-warehouse"),
 }
