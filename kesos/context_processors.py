@@ -29,6 +29,7 @@ def nav(request: HttpRequest) -> dict:
         "programs": allows(policy.VIEW_PROGRAMS),
         "payments": allows(policy.VIEW_PAYMENTS),
         "budgets": allows(policy.VIEW_BUDGET),
+        "reports": allows(policy.VIEW_REPORTS),
         "findings": allows(policy.VIEW_FINDINGS),
         # The data-protection officer's dashboard, or the objections a program officer answers.
         "privacy": "privacy:dashboard" if allows(policy.MANAGE_PRIVACY)

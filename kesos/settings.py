@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "budgets",
     "reports",
     "monthly_reports",
+    "opendata",
     "captcha",  # django-simple-captcha, self-hosted (portal, issue 14)
 ]
 
@@ -182,9 +183,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries come from the npm registry at set-up time (package.json), never committed.
 # Only the built files the pages load (the packages' sources and docs stay out of STATIC_ROOT).
-_VENDOR = ["bootstrap/dist/css", "bootstrap/dist/js", "htmx.org/dist"]
+_VENDOR = ["bootstrap/dist/css", "bootstrap/dist/js", "htmx.org/dist", "echarts/dist"]
 STATICFILES_DIRS = [(f"vendor/{d}", BASE_DIR / "node_modules" / d) for d in _VENDOR
                     if (BASE_DIR / "node_modules" / d).exists()]
+# The dashboards' province map, built at install time (manage.py build_boundaries).
+if (VAR_DIR / "geo").exists():
+    STATICFILES_DIRS.append(("geo", VAR_DIR / "geo"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -34,6 +34,7 @@ urlpatterns = [
     path("anggaran/", include("budgets.urls")),
     path("laporan/", include("reports.urls")),
     path("laporan-bulanan/", include("monthly_reports.urls")),
+    path("data-terbuka/", include("opendata.urls")),
     path("captcha/", include("captcha.urls")),
     path("pekerjaan/", include("jobs.urls")),
     path("", include("registry.urls")),

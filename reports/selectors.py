@@ -41,3 +41,26 @@ def periods() -> list[str]:
 
 def last_refresh() -> SummaryRefresh | None:
     return SummaryRefresh.objects.filter(finished_at__isnull=False).first()
+
+
+def region_periods(region_code: str) -> list[str]:
+    """The months with figures for one region ('' = nation), newest first (index
+    region_figure_region: no scan of the other regions' rows)."""
+    return list(RegionFigure.objects.filter(region_code=region_code).order_by("-period")
+                .values_list("period", flat=True).distinct())
+
+
+def stock_period(region_code: str, period: str) -> str | None:
+    """The newest month at or before `period` holding the region's stocks (stocks are kept
+    under the month of the refresh that took them)."""
+    return (RegionFigure.objects.filter(region_code=region_code, metric="households",
+                                        period__lte=period)
+            .order_by("-period").values_list("period", flat=True).first())
+
+
+def month_figures(region_code: str, metrics: list[str], program: str, months: list[str]
+                  ) -> dict[tuple[str, str], int]:
+    """{(period, metric): value} of one region for some metrics over some months."""
+    rows = RegionFigure.objects.filter(region_code=region_code, metric__in=metrics,
+                                       program=program, period__in=months)
+    return {(p, m): v for p, m, v in rows.values_list("period", "metric", "value")}

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from accounts.models import Role, User
 from atensi import demo as atensi_demo
 from atensi.models import Case
+from budgets import demo as budgets_demo
 from civil.services import extract_path, import_extract
 from ewarong import demo as ewarong_demo
 from linkage.models import PipelineRun
@@ -18,6 +19,8 @@ from programs import demo as programs_demo
 from registration.demo import seed_registration_demo
 from registration.models import Proposal
 from registry.models import Household
+from reports import summaries
+from reports.models import SummaryRefresh
 from synth.generate import generate
 from synth.load import load_registry
 from wilayah.models import Level, Region
@@ -102,10 +105,17 @@ class Command(BaseCommand):
             summary = payments_demo.seed(User.objects.get(username="program"),
                                          User.objects.get(username="keuangan"))
             self.stdout.write(f"payments: {summary}")
+        if not budgets_demo.seeded():
+            summary = budgets_demo.seed(User.objects.get(username="keuangan"))
+            self.stdout.write(f"budgets: {summary}")
         if not ewarong_demo.seeded():
             summary = ewarong_demo.seed(User.objects.get(username="program"),
                                         User.objects.get(username="dinsos"), DEMO_PASSWORD)
             self.stdout.write(f"ewarong: {summary}")
+        # Last: the dashboards, monthly reports and open data read the summary tables.
+        if not SummaryRefresh.objects.exists():
+            done = summaries.refresh(SummaryRefresh.Reason.MANUAL)
+            self.stdout.write(f"reports: summary tables refreshed ({done.rows} figures)")
         self.stdout.write(f"demo ready in {time.perf_counter() - started:.1f} s")
 
     def _data_quality(self, out_dir) -> None:
