@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.models import User
 from audit import services as audit
+from base.xlsx import sheet_title, table_sheet
 from providers.models import Cluster, Kind, ServiceForm
 from providers.reports import provider_figures
 from providers.selectors import EXPIRY_WARNING_DAYS
@@ -414,17 +415,6 @@ def report_pdf(report: Report) -> bytes:
     return HTML(string=report_html(report)).write_pdf()
 
 
-def _sheet_title(text: str, used: set[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    clean = "".join(" " if c in "[]:*?/\\" else c for c in text)[:31].strip()
-    name, n = clean, 2
-    while name.lower() in used:
-        suffix = f" {n}"
-        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
 def report_xlsx(report: Report) -> bytes:
     """A cover sheet (region, period, generator) then one sheet per table; header rows bold,
     counts as numbers, shares as percentages."""
@@ -435,7 +425,7 @@ def report_xlsx(report: Report) -> bytes:
     wb = Workbook()
     cover = wb.active
     used: set[str] = set()
-    cover.title = _sheet_title(_("Cover"), used)
+    cover.title = sheet_title(_("Cover"), used)
     period = report.period
     for label, value in [
         (title(report), ""),
@@ -457,16 +447,10 @@ def report_xlsx(report: Report) -> bytes:
     cover.column_dimensions["A"].width = 30
     cover.column_dimensions["B"].width = 50
     for table in report.tables:
-        ws = wb.create_sheet(_sheet_title(table.title, used))
-        ws.append([table.title])
-        ws["A1"].font = bold
-        ws.append(table.headers)
-        for cell in ws[2]:
-            cell.font = bold
-        for row in table.rows:
-            ws.append(row)
+        ws = table_sheet(wb, table.title, table.headers, table.rows, used)
+        for row in range(3, ws.max_row + 1):
             for i in table.percent:
-                ws.cell(ws.max_row, i + 1).number_format = "0.0%"
+                ws.cell(row, i + 1).number_format = "0.0%"
         if table.note:
             ws.append([])
             ws.append([table.note])

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from base.xlsx import sheet_title, table_sheet
 from wilayah.selectors import TIME_ZONE_LABELS, time_zone
 
 from . import rules
@@ -105,17 +106,6 @@ def report_pdf(doc: Document) -> bytes:
     return HTML(string=report_html(doc)).write_pdf()
 
 
-def _sheet_title(text: str, used: set[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    clean = "".join(" " if c in "[]:*?/\\" else c for c in text)[:31].strip()
-    name, n = clean, 2
-    while name.lower() in used:
-        suffix = f" {n}"
-        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
 def report_xlsx(doc: Document) -> bytes:
     """A cover sheet (letterhead, particulars, signature) then one sheet per section; header
     rows bold, numbers as numbers."""
@@ -126,7 +116,7 @@ def report_xlsx(doc: Document) -> bytes:
     wb = Workbook()
     cover = wb.active
     used: set[str] = set()
-    cover.title = _sheet_title(_("Cover"), used)
+    cover.title = sheet_title(_("Cover"), used)
     for text in [*letterhead(doc), _("Monthly report") + " " + month_label(doc.period)]:
         cover.append([text.upper()])
         cover.cell(cover.max_row, 1).font = bold
@@ -142,14 +132,7 @@ def report_xlsx(doc: Document) -> bytes:
     cover.column_dimensions["A"].width = 34
     cover.column_dimensions["B"].width = 60
     for table in doc.tables:
-        ws = wb.create_sheet(_sheet_title(table.title, used))
-        ws.append([table.title])
-        ws["A1"].font = bold
-        ws.append(table.headers)
-        for cell in ws[2]:
-            cell.font = bold
-        for row in table.rows:
-            ws.append(row)
+        ws = table_sheet(wb, table.title, table.headers, table.rows, used)
         if table.total and table.rows:
             for cell in ws[ws.max_row]:
                 cell.font = bold

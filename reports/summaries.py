@@ -10,8 +10,10 @@
    prefixes: "34.03.01.2001" -> "34.03.01" -> "34.03" -> "34" -> '' (the nation).
 3. Replace, in one transaction: every flow figure (each month of the history is recomputed) and
    the stock figures of the refresh's own period (earlier periods keep the stocks they had),
-   bulk-inserted (COPY on PostgreSQL, executemany in batches on SQLite), with the
-   SummaryRefresh row that names it. A reader sees the old figures or the new, never a mix.
+   with the SummaryRefresh row that names it. Only the figures that changed are written: the
+   stored ones are read back into DuckDB and compared, the gone or changed deleted, the new or
+   changed bulk-inserted (COPY on PostgreSQL, executemany in batches on SQLite). A reader sees
+   the old figures or the new, never a mix.
 
 Zero figures are not stored: a missing (period, region, metric, program) reads as 0."""
 
@@ -255,30 +257,77 @@ def aggregate(con: duckdb.DuckDBPyConnection, current: str, now: datetime) -> No
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _replace(con: duckdb.DuckDBPyConnection, current: str, work: Path) -> int:
-    """Delete the figures this refresh recomputes and insert the new ones (inside the caller's
-    transaction); the number of rows written."""
-    table = RegionFigure._meta.db_table
-    RegionFigure.objects.filter(metric__in=FLOWS).delete()
-    RegionFigure.objects.filter(metric__in=STOCKS, period=current).delete()
-    select = f"SELECT {', '.join(COLUMNS)} FROM figures ORDER BY period, region_code"
+KEY = ("period", "region_code", "metric", "program")
+
+
+def _recomputed(table: str, current: str) -> str:
+    """The figures a refresh recomputes: every flow, and the stocks of its own period."""
+    flows = ", ".join(literal(m) for m in FLOWS)
+    stocks = ", ".join(literal(m) for m in STOCKS)
+    return (f"SELECT {', '.join(KEY)}, value FROM {table} WHERE metric IN ({flows}) "
+            f"OR (metric IN ({stocks}) AND period = {literal(current)})")
+
+
+def _differences(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB tables `stale` (keys of `old` figures that are gone or changed) and `fresh`
+    (figures that are new or changed), from `old` (stored) and `figures` (recomputed)."""
+    keys = ", ".join(KEY)
+    con.execute(f"CREATE OR REPLACE TABLE stale AS SELECT {keys} FROM old "
+                f"ANTI JOIN figures USING ({keys}, value)")
+    con.execute(f"CREATE OR REPLACE TABLE fresh AS SELECT {', '.join(COLUMNS)} FROM figures "
+                f"ANTI JOIN old USING ({keys}, value) ORDER BY period, region_code")
+
+
+def _copy_in(table: str, columns: tuple[str, ...], con: duckdb.DuckDBPyConnection,
+             select: str, work: Path) -> None:
+    """Bulk-insert DuckDB's `select` into the database table (COPY on PostgreSQL,
+    executemany in batches on SQLite)."""
     if connection.vendor == "postgresql":
-        csv = work / "figures.csv"
+        csv = work / f"{table}.csv"
         con.execute(f"COPY ({select}) TO {literal(csv)} (FORMAT csv, HEADER false)")
         with connection.cursor() as cursor, open(csv, "rb") as data, \
-                cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN "
+                cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN "
                                    "(FORMAT csv)") as copy:
             while chunk := data.read(1 << 20):
                 copy.write(chunk)
         csv.unlink()
     else:
-        insert = (f"INSERT INTO {table} ({', '.join(COLUMNS)}) "
-                  f"VALUES ({', '.join(['%s'] * len(COLUMNS))})")
+        insert = (f"INSERT INTO {table} ({', '.join(columns)}) "
+                  f"VALUES ({', '.join(['%s'] * len(columns))})")
         result = con.execute(select)
         with connection.cursor() as cursor:
             while rows := result.fetchmany(BATCH_ROWS // 10):
                 cursor.executemany(insert, rows)
-    return con.execute("SELECT count(*) FROM figures").fetchone()[0]
+
+
+def _replace(con: duckdb.DuckDBPyConnection, current: str, work: Path) -> int:
+    """Write the recomputed figures (inside the caller's transaction): only those that
+    changed. Most of the history stays the same from one refresh to the next, and writing a
+    row into the indexed table costs far more than comparing it in DuckDB. The number of
+    rows deleted and inserted."""
+    table = RegionFigure._meta.db_table
+    load(con, Source("old", _recomputed(table, current),
+                     (*((k, "VARCHAR") for k in KEY), ("value", "BIGINT"))), work)
+    _differences(con)
+    stale = con.execute("SELECT count(*) FROM stale").fetchone()[0]
+    if stale:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE stale_figures (period varchar(7), "
+                           "region_code varchar(20), metric varchar(40), program varchar(40))")
+        try:
+            _copy_in("stale_figures", KEY, con, f"SELECT {', '.join(KEY)} FROM stale", work)
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("ANALYZE stale_figures")
+                # From the stale keys into the table's unique index, on both databases.
+                match = " AND ".join(f"f.{k} = s.{k}" for k in KEY)
+                cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT f.id FROM "
+                               f"stale_figures s JOIN {table} f ON {match})")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE stale_figures")
+    _copy_in(table, COLUMNS, con, "SELECT * FROM fresh", work)
+    return stale + con.execute("SELECT count(*) FROM fresh").fetchone()[0]
 
 
 def current_period(now: datetime | None = None) -> str:
@@ -310,7 +359,8 @@ def refresh(reason: str = SummaryRefresh.Reason.MANUAL, progress: Tick | None = 
             aggregate(con, current, now)
             tick("write", 0, 0)
             with transaction.atomic():
-                rows = _replace(con, current, work)
+                _replace(con, current, work)
+                rows = con.execute("SELECT count(*) FROM figures").fetchone()[0]
                 record = SummaryRefresh.objects.create(reason=reason, rows=rows)
                 seconds = round(time.monotonic() - clock, 3)
                 SummaryRefresh.objects.filter(pk=record.pk).update(

@@ -176,3 +176,11 @@ def test_the_late_page_lists_the_overdue_and_late_reports_in_scope(
     assert 'data-region="32.02"' in overdue and 'data-region="32"' in overdue
     assert 'data-region="32.01"' in late
     assert "34.03" not in html and "Laporan terlambat" in html
+
+
+def test_a_month_before_any_refresh_says_why_its_stocks_are_zero(client, figures, officers):
+    """A report for a month the summary tables never took stock of warns, instead of showing
+    zero households as if the registry were empty."""
+    html = page(client, officers["op_bogor"], url("detail", period="2021-02"))
+    assert 'id="no-stocks"' in html
+    assert 'id="no-stocks"' not in page(client, officers["op_bogor"], url("detail"))

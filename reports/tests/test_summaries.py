@@ -149,3 +149,25 @@ def test_a_refresh_replaces_the_figures_and_records_itself(population, make_user
                                        metric="households").count() == 1
     assert first.rows > 0 and second.finished_at >= first.finished_at
     assert selectors.last_refresh() == second
+
+
+def _ids(**filters) -> dict[tuple, int]:
+    return {(f.period, f.region_code, f.metric, f.program): f.pk
+            for f in RegionFigure.objects.filter(**filters)}
+
+
+def test_a_second_refresh_rewrites_only_the_figures_that_changed(population):
+    summaries.refresh()
+    before = _ids()
+    failed = Payment.objects.filter(status="failed").first()
+    Payment.objects.filter(pk=failed.pk).update(status="transacted")  # paid after all
+    summaries.refresh()
+    assert _stored("") == _live("") and _stored("32.01") == _live("32.01")
+    after = _ids()
+    month = f"{failed.cycle.year}-{failed.cycle.month:02d}"
+    key = (month, failed.village_code, "failed_kpm", "sembako")
+    assert key in before and key not in after, "a figure fallen to zero is deleted"
+    paid = (month, "", "disbursed_amount", "sembako")
+    assert after[paid] != before[paid], "a changed figure is written anew"
+    households = (summaries.current_period(), "", "households", "")
+    assert after[households] == before[households], "an unchanged figure is left as it was"
