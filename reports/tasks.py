@@ -11,13 +11,15 @@ before the refresh reads its data."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from accounts import policy
 from audit.services import Context
+from jobs.files import write_output
 from jobs.kinds import in_both, job_kind
 
 from .models import SummaryRefresh
@@ -75,3 +77,61 @@ def after_job(job) -> None:
     if job.kind == "eligibility_run" and job.params.get("kind", "enrollment") != "enrollment":
         return  # a what-if changes no KPM list
     request_refresh(TRIGGERS[job.kind])
+
+
+# --- audit findings exports --------------------------------------------------------------------
+
+EXPORT_STEPS = {"export": _("Writing the findings")}
+
+
+@job_kind("reports_findings_export", label=_("Audit findings export"),
+          action=policy.VIEW_FINDINGS, steps=EXPORT_STEPS)
+def findings_export(job, progress) -> dict:
+    """One check's payments in the region as XLSX, with the NIK as the asker may see it."""
+    from urllib.parse import urlencode
+
+    from django.utils import translation
+
+    from audit import services as audit
+    from programs.models import Program
+    from programs.templatetags.rules_format import thousands
+
+    from . import findings_export as export
+    from .findings import Scope
+
+    p, user = job.params, job.created_by
+    scope = Scope(Program.objects.get(code=p["program"]), int(p["year"]), p["period"],
+                  p["region"])
+    full_nik = export.sees_full_nik(user)
+    name = export.file_name(p["check"], scope)
+    lang = p.get("language") or "id"
+    counted: dict = {}
+    with translation.override(lang):
+        write_output(job, name, lambda path: counted.update(rows=export.write_xlsx(
+            path, p["check"], scope, full_nik, lang,
+            lambda done, total: progress("export", done, total))))
+        audit.record(Context(user, reason=gettext("Audit findings: export"),
+                             source_ref=f"job:{job.pk}"), export.EXPORT_ACTION, scope.program,
+                     {"check": p["check"], "program": scope.program.code, "year": scope.year,
+                      "period": scope.period, "region": scope.region, "rows": counted["rows"],
+                      "format": "xlsx", "nik": "full" if full_nik else "masked"},
+                     region_code=scope.region)
+    query = urlencode({k: p[k] for k in ("program", "year", "period", "region") if p[k] != ""})
+    back = in_both(lambda: gettext("Back to the findings"))
+    return {"files": [name],
+            "links": [{"url": reverse("reports:findings_check", args=[p["check"]]) + "?" + query,
+                       **back}],
+            "message": in_both(lambda: ngettext("%(n)s payment written.",
+                                                "%(n)s payments written.", counted["rows"])
+                               % {"n": thousands(counted["rows"])})}
+
+
+def start_findings_export(ctx: Context, check: str, scope, language: str):
+    """The export job of this user (the NIK it shows depends on who asks), or the one of the
+    same request already waiting or running."""
+    from jobs import services as jobs
+
+    params = {"check": check, "program": scope.program.code, "year": scope.year,
+              "period": scope.period, "region": scope.region, "language": language,
+              "user": ctx.actor.pk}
+    return jobs.start(ctx, "reports_findings_export", params, scope.region)

@@ -1,9 +1,9 @@
 """Pages of the audit board's checks (reports.findings): every check's KPM and rupiah for a
 region and each region one level down (drill-down), the KPM behind one check (paged, with why),
-and its XLSX. Every page is bounded by the user's region (accounts.policy); a region outside
-it is a 404. Lists and exports by name are audited reads (UU 27/2022 processing trail)."""
+and its XLSX (written by a job). Every page is bounded by the user's region (accounts.policy);
+a region outside it is a 404. Lists and exports by name are audited reads (UU 27/2022
+processing trail)."""
 
-import io
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -13,13 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
-from accounts.models import Role
 from audit import services as audit
 from base.i18n import content_language
 from payments.models import PaymentCycle
@@ -28,23 +27,15 @@ from registry.identity import mask_nik
 from wilayah import selectors as regions
 from wilayah.models import Level
 
-from . import findings
+from . import findings, tasks
 from .findings import BY_CODE, CHECKS, Scope
+from .findings_export import region_name, sees_full_nik
 
 PAGE_SIZE = 50
 READ_ACTION = "reports.findings.read"
-EXPORT_ACTION = "reports.findings.export"
-# Who sees the full NIK of the KPM behind a finding: the auditors who match it with Dukcapil,
-# the ministry's data centre and the kabupaten/kota Dinas Sosial that follows it up; the
-# other readers of the findings see it masked (data minimisation, UU 27/2022).
-FULL_NIK_ROLES = {Role.AUDITOR, Role.PUSAT, Role.OPERATOR_KABUPATEN}
 _PERIOD = re.compile(r"^[0-9A-Za-z-]{1,16}$")
 _REGION = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
 _LEVEL_OF_LENGTH = {2: Level.PROVINCE, 5: Level.REGENCY, 8: Level.DISTRICT, 13: Level.VILLAGE}
-
-
-def sees_full_nik(user) -> bool:
-    return policy.can(user, policy.VIEW_FINDINGS) and user.role in FULL_NIK_ROLES
 
 
 @dataclass(frozen=True)
@@ -94,10 +85,6 @@ def _selection(request: HttpRequest) -> Selection:
     return Selection(Scope(program, year, period, region), programs, years)
 
 
-def _region_name(code: str) -> str:
-    return regions.label(code) if code else _("Indonesia (national)")
-
-
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
@@ -124,7 +111,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "selection": selection, "scope": selection.scope, "result": result,
         "rows": rows, "checks": CHECKS, "children": children,
         "child_level": child_level.label if child_level else "",
-        "region_name": _region_name(selection.scope.region), "up": up,
+        "region_name": region_name(selection.scope.region), "up": up,
         "card_reasons": [(str(card_words.get(k, k)), f) for k, f in result.card_reasons.items()],
     })
 
@@ -174,7 +161,7 @@ def check_list(request: HttpRequest, check: str) -> HttpResponse:
         "selection": selection, "scope": selection.scope, "check": found,
         "items": _items(check, payments, extra, full_nik), "page": page,
         "total": page.paginator.count, "full_nik": full_nik,
-        "region_name": _region_name(selection.scope.region),
+        "region_name": region_name(selection.scope.region),
         "snapshot": extra.get("snapshot"), "outside": check == "outside_rules",
         "next_query": (selection.query(page=page.next_page_number())
                        if page.has_next() else ""),
@@ -183,75 +170,13 @@ def check_list(request: HttpRequest, check: str) -> HttpResponse:
     })
 
 
-def _headers(full_nik: bool) -> list[str]:
-    return [_("Region code"), _("Village"), _("Recipient"),
-            _("NIK") if full_nik else _("NIK (masked)"), _("Period"), _("Stage"),
-            _("Amount (Rp)"), _("Status"), _("Why")]
-
-
-def workbook(check: str, selection: Selection, full_nik: bool, lang: str) -> tuple[bytes, int]:
-    """The check's payments as XLSX: a cover sheet (what, where, when) and one row each."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    found = BY_CODE[check]
-    s = selection.scope
-    qs, extra = findings.rows_of(check, s, lang)
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    cover = wb.create_sheet(_("About")[:31])
-    for label, value in [(_("Audit check"), str(found.label)),
-                         (_("Description"), str(found.description)),
-                         (_("Program"), s.program.name), (_("Year"), s.year),
-                         (_("Period"), s.period or _("All")),
-                         (_("Region"), _region_name(s.region)),
-                         (_("Made"), timezone.localtime().strftime("%Y-%m-%d %H:%M"))]:
-        cell = WriteOnlyCell(cover, value=label)
-        cell.font = bold
-        cover.append([cell, value])
-    sheet = wb.create_sheet(_("Findings")[:31])
-    sheet.freeze_panes = "A2"
-    heading = []
-    for text in _headers(full_nik):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    names: dict[str, str] = {}
-    count = 0
-    for p in qs.iterator(chunk_size=2000):
-        if p.village_code not in names:
-            names.update(regions.names([p.village_code]))
-        nik = (p.nik if full_nik else mask_nik(p.nik)) if p.nik else ""
-        amount = WriteOnlyCell(sheet, value=p.amount)
-        amount.number_format = "#,##0"
-        sheet.append([p.village_code, names.get(p.village_code, ""), p.recipient_name, nik,
-                      p.period, p.stage, amount, p.get_status_display(),
-                      findings.detail_of(check, p, extra)])
-        count += 1
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), count
-
-
 @login_required
-@require_GET
+@require_POST
 def check_xlsx(request: HttpRequest, check: str) -> HttpResponse:
-    """The check's payments in the region as XLSX; the download is audited with its size."""
+    """Start the XLSX of the check's payments in the region (the selection rides in the query
+    string): the answer is the job page, where the file is downloaded."""
     _check(check)
     selection = _selection(request)
-    full_nik = sees_full_nik(request.user)
-    data, count = workbook(check, selection, full_nik, content_language())
-    audit.record(_ctx(request, _("Audit findings: export")), EXPORT_ACTION,
-                 selection.scope.program,
-                 _read_changes(selection, check, rows=count, format="xlsx",
-                               nik="full" if full_nik else "masked"),
-                 region_code=selection.scope.region)
-    s = selection.scope
-    where = s.region.replace(".", "") or "nasional"
-    name = f"temuan-{check}-{s.program.code}-{s.period or s.year}-{where}.xlsx"
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    job = tasks.start_findings_export(_ctx(request, _("Audit findings: export")), check,
+                                      selection.scope, content_language())
+    return redirect(job)

@@ -9,14 +9,16 @@ merupakan data ganda, data penerima tidak memiliki NIK, data warga pindah domisi
 itself quotes no audit-board finding; the BPK figures come from the domain facts.)"""
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import Event
+from jobs.models import Job
 from linkage import snapshots
-from reports import views_findings
+from reports import findings_export, views_findings
 from reports.tests.test_findings import AMOUNT, PERIOD, build_population
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,18 @@ OVERVIEW = reverse("reports:findings")
 
 def check_url(check: str, xlsx: bool = False) -> str:
     return reverse("reports:findings_xlsx" if xlsx else "reports:findings_check", args=[check])
+
+
+def exported(client, run_jobs, check: str, query: dict):
+    """Start the export as the page's button does, run the worker, read the workbook."""
+    started = client.post(f"{check_url(check, xlsx=True)}?{urlencode(query)}")
+    assert started.status_code == 302 and "/pekerjaan/" in started.url
+    assert run_jobs() == 1
+    job = Job.objects.filter(kind="reports_findings_export").latest("pk")
+    assert job.state == "done", job.error
+    download = client.get(reverse("jobs:download", args=(job.pk, job.output["files"][0])))
+    assert download.status_code == 200
+    return download, load_workbook(io.BytesIO(b"".join(download.streaming_content)))
 
 
 @pytest.fixture(autouse=True)
@@ -97,22 +111,26 @@ def test_a_kabupaten_officer_sees_only_their_kabupaten_and_another_is_404(client
     assert own.context["scope"].region == "32.01"
     assert own.context["result"].totals["excluded"].payments == 0
     assert own.context["result"].totals["duplicate"].payments == 2
-    for url in (OVERVIEW, check_url("excluded"), check_url("excluded", xlsx=True)):
+    for url in (OVERVIEW, check_url("excluded")):
         assert client.get(url, params(population, region="34.03")).status_code == 404, url
         assert client.get(url, params(population, region="34")).status_code == 404, url
+    for region in ("34.03", "34"):
+        query = urlencode(params(population, region=region))
+        assert client.post(f"{check_url('excluded', xlsx=True)}?{query}").status_code == 404
+    assert not Job.objects.exists()
     # Asking for the nation gives the officer's own kabupaten, never more.
     assert client.get(OVERVIEW, params(population, region="")).context["scope"].region == "32.01"
 
 
-def test_the_list_of_another_regions_finding_is_empty_for_an_officer(client, login, population):
+def test_the_list_of_another_regions_finding_is_empty_for_an_officer(client, login, population,
+                                                                    run_jobs):
     """The household with a civil servant lies in Gunungkidul: Bogor's officer lists nothing,
     and the XLSX holds no row."""
     login("operator_kabupaten", "32.01")
     response = client.get(check_url("excluded"), params(population))
     assert response.status_code == 200
     assert response.context["total"] == 0
-    book = load_workbook(io.BytesIO(client.get(check_url("excluded", xlsx=True),
-                                               params(population)).content))
+    _download, book = exported(client, run_jobs, "excluded", params(population))
     assert book.worksheets[1].max_row == 1  # the header only
 
 
@@ -120,7 +138,7 @@ def test_roles_without_the_findings_right_are_refused(client, login, population)
     login("operator_desa", "32.01.01.1001")
     assert client.get(OVERVIEW, params(population)).status_code == 403
     assert client.get(check_url("duplicate"), params(population)).status_code == 403
-    assert client.get(check_url("duplicate", xlsx=True), params(population)).status_code == 403
+    assert client.post(check_url("duplicate", xlsx=True), params(population)).status_code == 403
 
 
 def test_an_unknown_check_or_program_is_404(client, login, population):
@@ -143,15 +161,14 @@ def test_the_auditor_sees_the_full_nik_and_the_read_is_audited(client, login, po
     assert event.changes["nik"] == "full"
 
 
-def test_a_province_officer_sees_the_nik_masked(client, login, population):
+def test_a_province_officer_sees_the_nik_masked(client, login, population, run_jobs):
     login("dinsos_provinsi", "32")
     response = client.get(check_url("duplicate"), params(population))
     html = response.content.decode()
     nik = population.payments["dup_a"].nik
     assert nik not in html
     assert nik[:4] + "********" + nik[-4:] in html
-    book = load_workbook(io.BytesIO(client.get(check_url("duplicate", xlsx=True),
-                                               params(population)).content))
+    _download, book = exported(client, run_jobs, "duplicate", params(population))
     cells = [str(c.value) for row in book.worksheets[1].iter_rows() for c in row]
     assert nik not in cells
     assert nik[:4] + "********" + nik[-4:] in cells
@@ -182,12 +199,10 @@ def test_outside_the_rules_lists_the_clause_that_says_why(client, login, populat
 
 
 def test_the_xlsx_holds_each_payment_with_why_and_the_download_is_audited(client, login,
-                                                                          population):
+                                                                          population, run_jobs):
     user = login("auditor")
-    response = client.get(check_url("deceased", xlsx=True), params(population))
-    assert response.status_code == 200
+    response, book = exported(client, run_jobs, "deceased", params(population))
     assert "temuan-deceased-" in response["Content-Disposition"]
-    book = load_workbook(io.BytesIO(response.content))
     rows = list(book.worksheets[1].iter_rows(values_only=True))
     assert len(rows) == 2
     region, _village, name, nik, period, _stage, amount, _status, why = rows[1]
@@ -195,5 +210,22 @@ def test_the_xlsx_holds_each_payment_with_why_and_the_download_is_audited(client
     assert (region, name, nik, period, amount) == (payment.village_code, payment.recipient_name,
                                                    payment.nik, PERIOD, AMOUNT)
     assert "2021-02-14" in why
-    event = Event.objects.get(action=views_findings.EXPORT_ACTION, actor=user)
+    event = Event.objects.get(action=findings_export.EXPORT_ACTION, actor=user)
     assert event.changes["rows"] == 1 and event.changes["check"] == "deceased"
+
+
+def test_the_export_is_one_job_per_user_and_its_file_is_theirs(client, login, make_user,
+                                                              population, run_jobs):
+    """A double click starts one job; another auditor's click for the same check starts their
+    own (the NIK a file shows depends on who asks), and cannot download the first one's file."""
+    url = f"{check_url('duplicate', xlsx=True)}?{urlencode(params(population))}"
+    first_auditor = login("auditor")
+    first, second = client.post(url), client.post(url)
+    assert first.url == second.url
+    client.force_login(make_user("auditor", username="second-auditor"))
+    assert client.post(url).url != first.url
+    assert Job.objects.filter(kind="reports_findings_export").count() == 2
+    run_jobs()
+    theirs = Job.objects.get(kind="reports_findings_export", created_by=first_auditor)
+    download = reverse("jobs:download", args=(theirs.pk, theirs.output["files"][0]))
+    assert client.get(download).status_code == 404
