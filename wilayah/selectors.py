@@ -23,8 +23,8 @@ def get_region(code: str) -> Region | None:
 
 def children(code: str | None) -> QuerySet[Region]:
     """Direct children of a region; the provinces when `code` is empty."""
-    if not code:
-        return Region.objects.filter(level=Level.PROVINCE)
+    if not code:  # through the parent index: `level` has none (a scan of ~90,000 regions)
+        return Region.objects.filter(parent__isnull=True, level=Level.PROVINCE)
     return Region.objects.filter(parent_id=code)
 
 
