@@ -27,6 +27,24 @@ def civil_status_counts(region: str) -> dict[str, int] | None:
     return status_counts(region)
 
 
+def civil_status_by_area(region: str, areas: list[str]) -> dict[str, dict[str, int]] | None:
+    """civil_status_counts of each area one level down, in one query."""
+    try:
+        from civil.selectors import status_counts_by_area
+    except ImportError:
+        return None
+    return status_counts_by_area(region, areas)
+
+
+def review_counts_by_area(region: str, length: int) -> dict[str, dict[str, int]] | None:
+    """Pending and decided review pairs of each area one level down, in one query."""
+    try:
+        from .review_selectors import counts_by_area
+    except ImportError:
+        return None
+    return counts_by_area(region, length)
+
+
 def confirmed_same(region: str) -> int:
     """Review pairs a reviewer decided to be the same person, both members within the region."""
     try:
@@ -114,15 +132,22 @@ def child_figures(region: str, run: PipelineRun | None) -> list[dict]:
     found = _by_area(CleansingProposal.objects.filter(within_scope(region, "region_code")),
                      "region_code", length, run=run, kind=CleansingProposal.Kind.MEMBER,
                      reason=InactiveReason.DUPLICATE) if run else {}
+    # One grouped query per figure for all the areas, not one count per area: a national
+    # page has 38 provinces.
+    civil = civil_status_by_area(region, [code for code, _name in children])
+    pairs = review_counts_by_area(region, length)
     rows = []
     for code, name in children:
-        civil = civil_status_counts(code)
+        counts = civil.get(code) if civil is not None else None
+        decided = pairs.get(code, {}) if pairs is not None else None
         rows.append({
             "code": code, "name": name, "drill": level <= DRILL_DOWN_TO,
-            "padan_rate": padan_rate(civil), "matched": sum(civil.values()) if civil else None,
+            "padan_rate": padan_rate(counts),
+            "matched": sum(counts.values()) if counts is not None else None,
             "duplicates_found": found.get(code, 0),
-            "duplicates_resolved": duplicates.get(code, 0) + confirmed_same(code),
-            "deactivated_members": inactive.get(code, 0), "review_backlog": review_backlog(code),
+            "duplicates_resolved": duplicates.get(code, 0) + (decided or {}).get("same", 0),
+            "deactivated_members": inactive.get(code, 0),
+            "review_backlog": decided.get("pending", 0) if decided is not None else None,
         })
     return rows
 

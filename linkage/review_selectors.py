@@ -4,7 +4,8 @@ dedup run (`linkage.dedup.deduplicate(..., decided=decided_pairs())`)."""
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
 
 from accounts import policy
 from wilayah.selectors import within_scope
@@ -48,6 +49,21 @@ def decided_counts(region_prefix: str) -> dict[str, int]:
     counts = {choice: 0 for choice in ReviewPair.Decision.values}
     counts |= {row["decision"]: row["n"] for row in rows}
     return counts
+
+
+def counts_by_area(region_prefix: str, length: int) -> dict[str, dict[str, int]]:
+    """{area: {'pending': n, 'same': m, 'different': k}} of the pairs whose two members lie in
+    the same area one level below the region (area codes of `length` characters)."""
+    rows = (ReviewPair.objects.filter(in_region(region_prefix))
+            .annotate(area=Substr("region_l", 1, length), area_r=Substr("region_r", 1, length))
+            .filter(area=F("area_r")).values("area", "decision").annotate(n=Count("id"))
+            .order_by())
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = found.setdefault(row["area"], {"pending": 0, **dict.fromkeys(
+            ReviewPair.Decision.values, 0)})
+        counts[row["decision"] or "pending"] = row["n"]
+    return found
 
 
 def decided_pairs() -> Iterator[tuple[int, int, bool]]:

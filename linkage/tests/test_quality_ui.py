@@ -257,3 +257,22 @@ def test_pending_pairs_a_new_run_no_longer_asks_are_dropped(make_user, run, tmp_
     review_services.load_review_band(path, "pipeline:r2", Context(actor=None))
     remaining = set(ReviewPair.objects.values_list("pk", flat=True))
     assert remaining == {kept.pk, decided.pk} and stale.pk not in remaining
+
+
+@pytest.mark.django_db
+def test_each_area_row_counts_its_own_decisions_and_matches(client, make_user, run):
+    """The rows one level down come from grouped queries; each must equal what the area's
+    own page says."""
+    a, b, c, d = Member.objects.order_by("id")[:4]
+    user = login(client, make_user, "pusat")
+    _pair(a, b, decision="same", user=user)
+    _pair(c, d)
+    rows = {row["code"]: row for row in client.get(
+        reverse("linkage_dashboard"), {"region": "32.01"}).context["children"]}
+    for code in ("32.01.01", "32.01.02"):
+        own = client.get(reverse("linkage_dashboard"), {"region": code}).context["figures"]
+        assert rows[code]["duplicates_resolved"] == own["duplicates_resolved"]
+        assert rows[code]["review_backlog"] == own["review_backlog"]
+        assert rows[code]["matched"] == own["matched"]
+        assert rows[code]["padan_rate"] == own["padan_rate"]
+    assert rows["32.01.01"]["duplicates_resolved"] == 1
