@@ -73,8 +73,7 @@ class Selection:
                 self.program and self.program not in codes) or (
                 self.province and not _PROVINCE.match(self.province)):
             raise Http404
-        self.program = self.program or ("sembako" if "sembako" in codes else
-                                        (codes[0] if codes else ""))
+        self.program = self.program or summaries.default_program(codes)
         self.key = f"{version}:{self.period}:{self.program}"
 
     @property

@@ -51,11 +51,6 @@ class Chart:
     highlight: list[str] = field(default_factory=list)  # map features to outline
 
 
-def periods(region: str) -> list[str]:
-    """The months with figures for the region, newest first."""
-    return selectors.region_periods(region)
-
-
 def select(region: str, period: str, program: str, metric: str) -> Selection:
     stock = selectors.stock_period(region, period) or period
     stocks = selectors.figures(stock, region)

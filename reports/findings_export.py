@@ -28,10 +28,6 @@ def sees_full_nik(user) -> bool:
     return policy.can(user, policy.VIEW_FINDINGS) and user.role in FULL_NIK_ROLES
 
 
-def region_name(code: str) -> str:
-    return regions.label(code) if code else _("Indonesia (national)")
-
-
 def headers(full_nik: bool) -> list[str]:
     return [_("Region code"), _("Village"), _("Recipient"),
             _("NIK") if full_nik else _("NIK (masked)"), _("Period"), _("Stage"),
@@ -68,7 +64,7 @@ def write_xlsx(path: Path, check: str, scope: Scope, full_nik: bool, lang: str,
                          (_("Description"), str(found.description)),
                          (_("Program"), scope.program.name), (_("Year"), scope.year),
                          (_("Period"), scope.period or _("All")),
-                         (_("Region"), region_name(scope.region)),
+                         (_("Region"), regions.label_or_nation(scope.region)),
                          (_("Made"), timezone.localtime().strftime("%Y-%m-%d %H:%M"))]:
         cover.append([*heading(cover, [label]), value])
     sheet = wb.create_sheet(_("Findings")[:31])

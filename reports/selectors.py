@@ -64,3 +64,8 @@ def month_figures(region_code: str, metrics: list[str], program: str, months: li
     rows = RegionFigure.objects.filter(region_code=region_code, metric__in=metrics,
                                        program=program, period__in=months)
     return {(p, m): v for p, m, v in rows.values_list("period", "metric", "value")}
+
+
+def default_program(codes: list[str]) -> str:
+    """The program a page of figures shows when none is asked for: Sembako, the largest."""
+    return "sembako" if "sembako" in codes else (codes[0] if codes else "")

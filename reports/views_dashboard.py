@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import policy
+from base.xlsx import table_sheet
 from programs.models import Program
 from wilayah import selectors as regions
 
@@ -36,7 +37,7 @@ def _region(request: HttpRequest, code: str) -> str:
 
 def _selection(request: HttpRequest, region: str, programs: list[Program]
                ) -> tuple[dashboard.Selection, list[str]]:
-    months = dashboard.periods(region)
+    months = selectors.region_periods(region)
     period = request.GET.get("period", "")
     if period and not _PERIOD.match(period):
         raise Http404
@@ -45,7 +46,7 @@ def _selection(request: HttpRequest, region: str, programs: list[Program]
     program = request.GET.get("program", "")
     if program and program not in codes:
         raise Http404
-    program = program or ("sembako" if "sembako" in codes else (codes[0] if codes else ""))
+    program = program or selectors.default_program(codes)
     return dashboard.select(region, period, program, request.GET.get("metric", "")), months
 
 
@@ -108,7 +109,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     charts = [_shown(c, code) for c in dashboard.charts(s)] if s.period else []
     return render(request, "reports/dashboard.html", {
         "s": s, "months": months, "programs": programs, "query": _query(s),
-        "region_name": regions.label(code) if code else _("Indonesia (national)"),
+        "region_name": regions.label_or_nation(code),
         "up": _breadcrumb(code, policy.scope_prefix(request.user) or ""),
         "cards": dashboard.cards(s) if s.period else [], "charts": charts,
         "metrics": [(m, BY_CODE[m].label) for m in dashboard.MAP_METRICS],
@@ -118,18 +119,10 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 def workbook(chart: dashboard.Chart, title: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
-    sheet = wb.active
-    sheet.title = chart.code[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(chart.columns)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in chart.rows:
-        sheet.append(row)
+    wb.remove(wb.active)
+    sheet = table_sheet(wb, title, chart.columns, chart.rows, set())
     if chart.rupiah:
         for cells in sheet.iter_rows(min_row=3, min_col=2):
             for cell in cells:
@@ -149,8 +142,7 @@ def chart_xlsx(request: HttpRequest, chart: str, code: str = "") -> HttpResponse
     found = dashboard.chart(s, chart) if s.period else None
     if found is None:
         raise Http404
-    where = regions.label(code) if code else _("Indonesia (national)")
-    title = f"{found.title} · {where} · {s.period} · {s.program}"
+    title = f"{found.title} · {regions.label_or_nation(code)} · {s.period} · {s.program}"
     response = HttpResponse(
         workbook(found, title),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

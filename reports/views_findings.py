@@ -29,7 +29,7 @@ from wilayah.models import Level
 
 from . import findings, tasks
 from .findings import BY_CODE, CHECKS, Scope
-from .findings_export import region_name, sees_full_nik
+from .findings_export import sees_full_nik
 
 PAGE_SIZE = 50
 READ_ACTION = "reports.findings.read"
@@ -111,7 +111,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "selection": selection, "scope": selection.scope, "result": result,
         "rows": rows, "checks": CHECKS, "children": children,
         "child_level": child_level.label if child_level else "",
-        "region_name": region_name(selection.scope.region), "up": up,
+        "region_name": regions.label_or_nation(selection.scope.region), "up": up,
         "card_reasons": [(str(card_words.get(k, k)), f) for k, f in result.card_reasons.items()],
     })
 
@@ -161,7 +161,7 @@ def check_list(request: HttpRequest, check: str) -> HttpResponse:
         "selection": selection, "scope": selection.scope, "check": found,
         "items": _items(check, payments, extra, full_nik), "page": page,
         "total": page.paginator.count, "full_nik": full_nik,
-        "region_name": region_name(selection.scope.region),
+        "region_name": regions.label_or_nation(selection.scope.region),
         "snapshot": extra.get("snapshot"), "outside": check == "outside_rules",
         "next_query": (selection.query(page=page.next_page_number())
                        if page.has_next() else ""),

@@ -1,6 +1,7 @@
 """Reads over the region tree used by every app: lookups, navigation, search, time zones."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Level, Region
 
@@ -65,6 +66,11 @@ def time_zone(code: str) -> str:
 def label(code: str) -> str:
     """'Desa X, Kec. Y, Kab. Z, Prov' style path, most specific first."""
     return ", ".join(r.name for r in reversed(ancestors(code)))
+
+
+def label_or_nation(code: str) -> str:
+    """label(), or the nation's name for '' (pages whose region may be the whole country)."""
+    return label(code) if code else _("Indonesia (national)")
 
 
 def district_exists(district_code: str) -> bool:

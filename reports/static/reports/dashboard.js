@@ -46,8 +46,11 @@
 
   function map(chart) {
     const values = chart.rows.map((r) => r[1]);
-    const data = chart.features.map((code, i) => ({ name: code, value: values[i],
-                                                     label: chart.rows[i][0] }));
+    const outlined = new Set(chart.highlight);
+    const data = chart.features.map((code, i) => ({
+      name: code, value: values[i], label: chart.rows[i][0],
+      itemStyle: outlined.has(code) ? { borderColor: "#212529", borderWidth: 1.5 } : undefined,
+    }));
     return {
       tooltip: { trigger: "item", formatter: (p) => p.data
         ? p.data.label + ": " + format(chart, p.data.value) : "" },
