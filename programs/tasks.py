@@ -181,8 +181,10 @@ def _counted(rows, progress, total: int):
 
 
 def start_export(ctx: Context, run: EligibilityRun, filters, region: str, language: str):
+    """The export job of this user (what the file masks depends on who asks), or the one of the
+    same request already waiting or running."""
     from jobs import services as jobs
 
     params = {"run": run.pk, "filters": filters.as_dict(), "region": region,
-              "language": language}
+              "language": language, "user": ctx.actor.pk}
     return jobs.start(ctx, "kpm_export", params, region)

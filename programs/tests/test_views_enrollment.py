@@ -157,6 +157,21 @@ def test_the_export_runs_once_per_request_and_its_file_is_for_the_one_who_asked(
     assert client.get(download).status_code == 404
 
 
+def test_two_officers_asking_for_the_same_list_each_get_their_own_file(
+        client, make_user, w, run_jobs):
+    url = run_url(w.run, "programs:enrollment_export")
+    login(client, make_user, Role.OPERATOR_KABUPATEN, "32.01")
+    first = client.post(url, {"status": "enrolled"}).url
+    login(client, make_user, Role.VERIFIER_KABUPATEN, "32.01")
+    second = client.post(url, {"status": "enrolled"}).url
+    assert first != second and Job.objects.filter(kind="kpm_export").count() == 2
+    run_jobs()
+    job = Job.objects.get(kind="kpm_export", created_by__role=Role.VERIFIER_KABUPATEN)
+    assert job.state == "done", job.error
+    assert client.get(reverse("jobs:download", args=(job.pk, job.output["files"][0]))
+                      ).status_code == 200
+
+
 def test_freezing_twice_is_refused_with_a_message(client, make_user, w):
     login(client, make_user, Role.PROGRAM_MANAGER)
     freeze = run_url(w.run, "programs:run_freeze")
