@@ -124,8 +124,10 @@ def monitoring_export_job(job, progress) -> dict:
 
 
 def start_monitoring_export(ctx: Context, filters: monitoring.Filters, lang: str = ""):
+    """One job per user and request: a job and its file are seen by whoever started it."""
     from jobs import services as jobs
 
     return jobs.start(ctx, "ewarong_monitoring_export", {
         "region": filters.region, "date_from": filters.date_from.isoformat(),
-        "date_to": filters.date_to.isoformat(), "lang": lang}, scope=filters.region)
+        "date_to": filters.date_to.isoformat(), "lang": lang, "user": ctx.actor.pk},
+        scope=filters.region)

@@ -191,6 +191,18 @@ def test_export_is_a_job_writing_the_workbook(sales, client, make_user, run_jobs
         "Beras", "Telur ayam", "Tahu"}
 
 
+def test_two_officers_exporting_the_same_period_each_see_their_own_job(sales, client,
+                                                                       make_user):
+    data = {"region": "32.01", "date_from": PERIOD.date_from.isoformat(),
+            "date_to": PERIOD.date_to.isoformat()}
+    urls = []
+    for username in ("prov-mon-a", "prov-mon-b"):
+        client.force_login(make_user("dinsos_provinsi", "32", username=username))
+        urls.append(client.post(reverse("ewarong:monitoring_export"), data).url)
+        assert client.get(urls[-1]).status_code == 200
+    assert urls[0] != urls[1]
+
+
 def test_export_outside_the_scope_is_refused(sales, make_user, run_jobs):
     from django.core.exceptions import PermissionDenied
 
