@@ -30,6 +30,9 @@ class Role(models.TextChoices):
     # The head of a Dinas Sosial (regency/city or province) or of a ministry unit: signs off the
     # monthly report before it goes up the hierarchy (monthly_reports app).
     KEPALA_DINAS = "kepala_dinas", _("Head of service (signs reports)")
+    # A Posyandu Lansia volunteer (kader): records the monthly sessions of their village's posts
+    # on a phone (lansia app), sees the elderly members of those posts only.
+    KADER_POSYANDU = "kader_posyandu", _("Posyandu Lansia volunteer (kader)")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

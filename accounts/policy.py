@@ -99,8 +99,10 @@ ISSUE_QR = "ewarong.issue_qr"
 VIEW_ALL_JOBS = "jobs.view_all"
 
 # Everyone but the payment channels' own accounts (Pos counter, bank systems), which see only
-# the payments of their channel, and the e-warong merchants, who see only their own sales.
-_ALL_READERS = set(Role.values) - {Role.PETUGAS_POS, Role.PENYALUR, Role.EWARONG}
+# the payments of their channel, the e-warong merchants, who see only their own sales, and the
+# Posyandu volunteers, who see only the elderly members of their posts.
+_ALL_READERS = set(Role.values) - {Role.PETUGAS_POS, Role.PENYALUR, Role.EWARONG,
+                                   Role.KADER_POSYANDU}
 PERMISSIONS: dict[str, set[str]] = {
     VIEW_ALL_JOBS: {Role.PUSAT, Role.DINSOS_PROVINSI, Role.AUDITOR, Role.ADMINISTRATOR},
     VIEW_REGISTRY: _ALL_READERS,
@@ -345,6 +347,34 @@ PERMISSIONS.update({
     CONSOLIDATE_MONTHLY_REPORTS: {Role.DINSOS_PROVINSI, Role.PUSAT},
 })
 
+# Sentra Kreasi ATENSI (sentra app, Permensos 7/2021 art. 1; seed 002): the sentra's units,
+# facilities and partners, its participants, their businesses, training, sales and job
+# placements, and the outcome reports.
+VIEW_SENTRA = "sentra.view"
+MANAGE_SENTRA = "sentra.manage"
+RECORD_SENTRA = "sentra.record"
+PERMISSIONS.update({
+    VIEW_SENTRA: {Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN, Role.DINSOS_PROVINSI,
+                  Role.PUSAT, Role.PROGRAM_MANAGER, Role.PEKERJA_SOSIAL, Role.PENDAMPING,
+                  Role.AUDITOR, Role.ADMINISTRATOR},
+    MANAGE_SENTRA: {Role.PUSAT, Role.ADMINISTRATOR, Role.PEKERJA_SOSIAL},
+    RECORD_SENTRA: {Role.PEKERJA_SOSIAL, Role.PENDAMPING},
+})
+
+# Posyandu Lansia (lansia app, Permensos 7/2021): posts per village/RW and their volunteers,
+# elderly members, monthly sessions with attendance, services and risk flags that refer to
+# ATENSI or to the PKH elderly component; reports per post and region.
+VIEW_LANSIA = "lansia.view"
+MANAGE_POSYANDU = "lansia.manage"
+RECORD_POSYANDU = "lansia.record"
+PERMISSIONS.update({
+    VIEW_LANSIA: {Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN, Role.VERIFIER_KABUPATEN,
+                  Role.DINSOS_PROVINSI, Role.PUSAT, Role.PEKERJA_SOSIAL, Role.PENDAMPING,
+                  Role.AUDITOR, Role.KADER_POSYANDU},
+    MANAGE_POSYANDU: {Role.OPERATOR_DESA, Role.OPERATOR_KABUPATEN},
+    RECORD_POSYANDU: {Role.KADER_POSYANDU, Role.OPERATOR_DESA},
+})
+
 # The region level (number of code parts) each role is bound to; None = any level incl. national.
 ROLE_SCOPE_LEVEL: dict[str, int | None] = {
     Role.OPERATOR_DESA: 4,
@@ -352,6 +382,7 @@ ROLE_SCOPE_LEVEL: dict[str, int | None] = {
     Role.VERIFIER_KABUPATEN: 2,
     Role.DINSOS_PROVINSI: 1,
     Role.EWARONG: 4,
+    Role.KADER_POSYANDU: 4,
 }
 
 

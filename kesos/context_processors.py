@@ -24,6 +24,8 @@ def nav(request: HttpRequest) -> dict:
         "data_quality": allows(policy.VIEW_DATA_QUALITY),
         "review": allows(policy.REVIEW_DUPLICATES),
         "ranking": allows(policy.VIEW_PMT_MODELS),
+        "sentra": allows(policy.VIEW_SENTRA),
+        "lansia": allows(policy.VIEW_LANSIA),
         "atensi": allows(policy.ATENSI_CASEWORK, policy.ATENSI_REPORTS),
         "providers": allows(policy.VIEW_PROVIDERS),
         "programs": allows(policy.VIEW_PROGRAMS),

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "privacy",
     "payments",
     "pkh",
+    "sentra",
+    "lansia",
     "ewarong",
     "grievance",
     "portal",

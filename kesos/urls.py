@@ -28,6 +28,8 @@ urlpatterns = [
     path("privasi/", include("privacy.urls")),
     path("penyaluran/", include("payments.views")),
     path("pkh/", include("pkh.urls")),
+    path("sentra/", include("sentra.urls")),
+    path("posyandu-lansia/", include("lansia.urls")),
     path("ewarong/", include("ewarong.urls")),
     path("pengaduan/", include("grievance.urls")),
     path("cekbansos/", include("portal.urls")),

@@ -12,6 +12,7 @@ from atensi.models import Case
 from budgets import demo as budgets_demo
 from civil.services import extract_path, import_extract
 from ewarong import demo as ewarong_demo
+from lansia import demo as lansia_demo
 from linkage.models import PipelineRun
 from linkage.pipeline import run_pipeline
 from payments import demo as payments_demo
@@ -48,6 +49,7 @@ def demo_accounts(scope: str) -> list[tuple[str, str, str]]:
         ("dpo", Role.DPO, ""),
         ("keuangan", Role.KEUANGAN, ""),
         ("kepala", Role.KEPALA_DINAS, scope),
+        ("kader", Role.KADER_POSYANDU, village.code),
         ("admin", Role.ADMINISTRATOR, ""),
     ]
 
@@ -112,6 +114,8 @@ class Command(BaseCommand):
             summary = ewarong_demo.seed(User.objects.get(username="program"),
                                         User.objects.get(username="dinsos"), DEMO_PASSWORD)
             self.stdout.write(f"ewarong: {summary}")
+        if not lansia_demo.seeded():
+            self.stdout.write(f"lansia: {lansia_demo.seed(scope)}")
         # Last: the dashboards, monthly reports and open data read the summary tables.
         if not SummaryRefresh.objects.exists():
             done = summaries.refresh(SummaryRefresh.Reason.MANUAL)
